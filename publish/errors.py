@@ -1,0 +1,36 @@
+"""Errors a writer can cause, each pointing at a place in the source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SourceError(Exception):
+    """A problem in an article source, reported as ``path:line:col: message``."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, col: int | None = None):
+        self.path = Path(path)
+        self.message = message
+        self.line = line
+        self.col = col
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}:{self.col or 1}"
+        return f"{where}: {self.message}"
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out (exit code 2)."""
+
+
+class EditionFailed(Exception):
+    """An edition could not be built from a valid source (exit code 1)."""
+
+    def __init__(self, slug: str, edition: str, reason: str):
+        self.slug = slug
+        self.edition = edition
+        self.reason = reason
+        super().__init__(f"{slug}: the {edition} edition failed: {reason}")

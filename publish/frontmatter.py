@@ -1,0 +1,155 @@
+"""Front matter: the YAML block at the top of ``article.md``, in Pandoc's conventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publish.errors import SourceError
+
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+PAPER_SIZES = ("a4", "letter")
+#: Keys Pandoc articles commonly carry that we read or knowingly pass over.
+KNOWN_KEYS = frozenset(
+    "title subtitle lang author date publisher description abstract keywords rights doi "
+    "references disclaimer abbreviations papersize csl nocite link-citations bibliography".split()
+)
+MAX_ALIAS_USES = 100  # YAML aliases beyond this are an expansion bomb, not an article
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any]
+    lines: dict[str, int]  # top-level key -> line of its value in article.md
+    item_lines: dict[str, list[int]]  # list-valued key -> line of each item
+    body: str
+    body_line: int  # line number in article.md where the Markdown body starts
+
+
+class _CountingLoader(yaml.SafeLoader):
+    """A safe loader that refuses alias bombs ("billion laughs")."""
+
+    alias_uses = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.alias_uses += 1
+            if self.alias_uses > MAX_ALIAS_USES:
+                mark = self.peek_event().start_mark
+                raise yaml.MarkedYAMLError(problem="too many YAML aliases", problem_mark=mark)
+        return super().compose_node(parent, index)
+
+
+def split(text: str, path: Path) -> FrontMatter:
+    """Separate the YAML front matter from the Markdown body and load it safely."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise SourceError(path, "the article must start with YAML front matter between '---' lines", 1, 1)
+    for end, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            break
+    else:
+        raise SourceError(path, "the front matter is not closed: add a line with '---' after it", 1, 1)
+    yaml_text = "\n".join(lines[1:end])
+    loader = _CountingLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        col = mark.column + 1 if mark else 1
+        problem = (exc.problem or exc.context or "invalid YAML").rstrip(".")
+        raise SourceError(path, f"malformed YAML front matter: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(path, f"malformed YAML front matter: {exc}", 2, 1) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SourceError(path, "the front matter must be a mapping of keys to values", 2, 1)
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_lines[key] = value_node.start_mark.line + 2
+            if isinstance(value_node, yaml.SequenceNode):
+                item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+    return FrontMatter(
+        data={str(k): v for k, v in data.items()},
+        lines=key_lines,
+        item_lines=item_lines,
+        body="\n".join(lines[end + 1 :]),
+        body_line=end + 2,
+    )
+
+
+class Fields:
+    """Typed access to front-matter values, each failure naming the key's line."""
+
+    def __init__(self, front: FrontMatter, path: Path):
+        self.front = front
+        self.path = path
+
+    def error(self, key: str, message: str) -> SourceError:
+        return SourceError(self.path, message, self.front.lines.get(key, 2), 1)
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.front.data.get(key)
+        if value is None or value == "":
+            if required:
+                raise SourceError(self.path, f"the front matter has no '{key}': add '{key}: ...'", 2, 1)
+            return ""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.error(key, f"'{key}' must be text")
+        return str(value).strip()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.front.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+            return tuple(str(v).strip() for v in value)
+        raise self.error(key, f"'{key}' must be a list of texts")
+
+    def authors(self) -> tuple[str, ...]:
+        value = self.front.data.get("author")
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        names: list[str] = []
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                names.append(item["name"].strip())
+            elif isinstance(item, str) and item.strip():
+                names.append(item.strip())
+            else:
+                raise self.error("author", "each 'author' must be a name, or a mapping with 'name'")
+        return tuple(names)
+
+    def language(self) -> str:
+        lang = self.text("lang", required=True)
+        if not LANGUAGE_TAG.match(lang):
+            raise self.error("lang", f"'lang: {lang}' is not a language tag such as 'en' or 'en-GB'")
+        return lang
+
+    def date(self) -> str:
+        date = self.text("date")
+        if date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
+            raise self.error("date", f"'date: {date}' must be written YYYY, YYYY-MM or YYYY-MM-DD")
+        return date
+
+    def papersize(self) -> str:
+        size = self.text("papersize").lower() or "a4"
+        if size not in PAPER_SIZES:
+            raise self.error("papersize", f"'papersize: {size}' must be one of: {', '.join(PAPER_SIZES)}")
+        return size

@@ -1,0 +1,91 @@
+"""The shared HTML translator: a Jinja2 environment over the block macros every edition uses.
+
+PDF, EPUB and large print differ only by their page templates, CSS and the three hooks the
+macros call: ``href`` (where an id lives), ``image_src`` (how an image is referenced) and
+``epub`` (whether to add ``epub:type`` beside the ARIA roles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from publish.model import Document, plain_text
+
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def environment(*template_dirs: Path) -> jinja2.Environment:
+    """An autoescaping environment that finds an edition's templates, then the shared ones."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*template_dirs, SHARED_TEMPLATES]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    title: str
+    level: int  # 1 = a top-level section of the article
+
+
+def toc(document: Document) -> list[TocEntry]:
+    """The table of contents: body headings, then the notes, disclaimer and references."""
+    entries = [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in document.headings()]
+    if document.footnotes:
+        entries.append(TocEntry("footnotes-heading", "Notes", 1))
+    if document.disclaimer:
+        entries.append(TocEntry("disclaimer-heading", "Disclaimer", 1))
+    if document.references:
+        entries.append(TocEntry("references-heading", "References", 1))
+    return entries
+
+
+def same_page(target: str) -> str:
+    return "#" + target
+
+
+def render(
+    env: jinja2.Environment,
+    template: str,
+    document: Document,
+    *,
+    epub: bool = False,
+    href: Callable[[str], str] = same_page,
+    image_src: Callable[[str], str] = str,
+    **extra: Any,
+) -> str:
+    """Render an edition's page template with the hooks the shared macros need."""
+    return env.get_template(template).render(
+        doc=document,
+        epub=epub,
+        href=href,
+        image_src=image_src,
+        reference_ids={r.key: r.id for r in document.references},
+        toc=toc(document),
+        **extra,
+    )
+
+
+def keywords(document: Document) -> str:
+    return ", ".join(document.meta.keywords)
+
+
+def nested(entries: Iterable[TocEntry]) -> list[tuple[TocEntry, list[Any]]]:
+    """Toc entries as a tree of (entry, children), for nested lists."""
+    root: list[tuple[TocEntry, list[Any]]] = []
+    stack: list[tuple[int, list[tuple[TocEntry, list[Any]]]]] = [(0, root)]
+    for entry in entries:
+        while stack[-1][0] >= entry.level:
+            stack.pop()
+        node: tuple[TocEntry, list[Any]] = (entry, [])
+        stack[-1][1].append(node)
+        stack.append((entry.level, node[1]))
+    return root

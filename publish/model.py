@@ -1,0 +1,311 @@
+"""The immutable document model every renderer reads.
+
+One frozen dataclass per concept. Block nodes carry a stable ``id`` (the same id names the
+HTML element, the speech segment and the media-overlay clip) and the source ``line`` they came
+from, so checks and errors can point back at the source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Union
+
+# ---------------------------------------------------------------- inline nodes
+
+
+@dataclass(frozen=True)
+class Text:
+    kind: ClassVar[str] = "text"
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    kind: ClassVar[str] = "emphasis"
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    kind: ClassVar[str] = "strong"
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    kind: ClassVar[str] = "code"
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    kind: ClassVar[str] = "linebreak"
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: ClassVar[str] = "link"
+    href: str
+    children: tuple[Inline, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A Pandoc citation ``[@key]``; ``numbers`` are the bibliography positions of ``keys``."""
+
+    kind: ClassVar[str] = "citation"
+    id: str
+    keys: tuple[str, ...]
+    numbers: tuple[int, ...] = ()
+    locator: str = ""
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    kind: ClassVar[str] = "footnoteref"
+    id: str
+    note_id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    kind: ClassVar[str] = "abbreviation"
+    term: str
+    expansion: str
+    spoken: str
+
+
+Inline = Union[Text, Emphasis, Strong, Code, LineBreak, Link, Citation, FootnoteRef, Abbreviation]
+
+# ----------------------------------------------------------------- block nodes
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: ClassVar[str] = "heading"
+    id: str
+    line: int
+    level: int  # 2..6: level 1 is the document title
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: ClassVar[str] = "paragraph"
+    id: str
+    line: int
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ListItem:
+    kind: ClassVar[str] = "listitem"
+    id: str
+    line: int
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    kind: ClassVar[str] = "list"
+    id: str
+    line: int
+    ordered: bool
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    kind: ClassVar[str] = "blockquote"
+    id: str
+    line: int
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image standing alone in its paragraph; ``alt`` is required, the caption optional."""
+
+    kind: ClassVar[str] = "figure"
+    id: str
+    line: int
+    src: str
+    alt: str
+    caption: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableCell:
+    kind: ClassVar[str] = "cell"
+    children: tuple[Inline, ...]
+    align: str = ""  # "", "left", "center" or "right"
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    id: str
+    line: int
+    header: tuple[TableCell, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    caption: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    kind: ClassVar[str] = "codeblock"
+    id: str
+    line: int
+    text: str
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class ThematicBreak:
+    kind: ClassVar[str] = "thematicbreak"
+    id: str
+    line: int
+
+
+Block = Union[Heading, Paragraph, ListBlock, ListItem, BlockQuote, Figure, Table, CodeBlock, ThematicBreak]
+
+# ------------------------------------------------------------ document parts
+
+
+@dataclass(frozen=True)
+class Footnote:
+    kind: ClassVar[str] = "footnote"
+    id: str
+    line: int
+    number: int
+    ref_ids: tuple[str, ...]  # every place that points at this note, for back links
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One bibliography entry, formatted by the CSL style, numbered in bibliography order."""
+
+    kind: ClassVar[str] = "reference"
+    id: str
+    line: int
+    key: str
+    number: int
+    children: tuple[Inline, ...]
+    csl_json: str  # the CSL item as canonical JSON, kept for plugins and other styles
+    cited_by: tuple[str, ...] = ()  # ids of the citations that point here, for back links
+
+    @property
+    def doi(self) -> str | None:
+        value = json.loads(self.csl_json).get("DOI")
+        return str(value) if value else None
+
+
+@dataclass(frozen=True)
+class AbbreviationDef:
+    term: str
+    expansion: str
+    spoken: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    lang: str
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    date: str = ""  # ISO 8601 date as the source gives it, or empty
+    publisher: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    rights: str = ""
+    doi: str = ""
+    papersize: str = "a4"
+    csl_style: str = "apa"
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # path of the article.md it was read from
+    slug: str
+    meta: Metadata
+    body: tuple[Block, ...]
+    disclaimer: tuple[Block, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    references: tuple[Reference, ...] = ()
+    abbreviations: tuple[AbbreviationDef, ...] = ()
+    figures_dir: str = field(default="", compare=False)  # the article folder, assets resolve here
+
+    def headings(self) -> Iterator[Heading]:
+        """Every heading of the body, at any depth, in reading order."""
+        for block in walk_blocks(self.body):
+            if isinstance(block, Heading):
+                yield block
+
+    def has(self, kind: str) -> bool:
+        parts = (self.body, self.disclaimer, *(note.blocks for note in self.footnotes))
+        return any(block.kind == kind for part in parts for block in walk_blocks(part))
+
+
+def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Blocks in reading order, containers before their contents."""
+    for block in blocks:
+        yield block
+        if isinstance(block, ListBlock):
+            yield from walk_blocks(block.items)
+        elif isinstance(block, ListItem | BlockQuote):
+            yield from walk_blocks(block.blocks)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The visible text of inline nodes, as a reader sees it."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            out.append(node.text)
+        elif isinstance(node, Abbreviation):
+            out.append(node.term)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        elif isinstance(node, Emphasis | Strong | Link):
+            out.append(plain_text(node.children))
+        elif isinstance(node, Citation):
+            out.append(citation_label(node))
+        elif isinstance(node, FootnoteRef):
+            out.append(str(node.number))
+    return "".join(out)
+
+
+def citation_label(citation: Citation) -> str:
+    """The in-text form of a citation, numbered as in the seed: "(9)", "(2, 5)", "(9, p. 3)"."""
+    inner = ", ".join(str(n) for n in citation.numbers)
+    if citation.locator:
+        inner += f", {citation.locator}"
+    return f"({inner})"
+
+
+# ----------------------------------------------------------------- JSON form
+
+
+def to_jsonable(value: Any) -> Any:
+    """The model as plain JSON data; every node gains a ``type`` field naming its kind."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data: dict[str, Any] = {}
+        if hasattr(value, "kind"):
+            data["type"] = value.kind
+        for f in dataclasses.fields(value):
+            data[f.name] = to_jsonable(getattr(value, f.name))
+        return data
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def to_json(document: Document) -> str:
+    return json.dumps(to_jsonable(document), ensure_ascii=False, indent=2)

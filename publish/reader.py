@@ -1,0 +1,415 @@
+"""Read ``article.md`` into a Document: front matter, Markdown body, citations, notes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from publish import citations, transforms
+from publish.errors import SourceError
+from publish.frontmatter import Fields, split
+from publish.model import (
+    AbbreviationDef,
+    Block,
+    BlockQuote,
+    Citation,
+    Code,
+    CodeBlock,
+    Document,
+    Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Reference,
+    Strong,
+    Table,
+    TableCell,
+    Text,
+    ThematicBreak,
+    plain_text,
+)
+
+MAX_SOURCE_BYTES = 10_000_000
+CITATION = re.compile(r"\[(-?@[^\[\]]*?)\]")
+CITE_KEY = re.compile(r"^-?@([\w][\w:.#$%&\-+?<>~/]*?)(?:,\s*(.+))?$")
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+# Ids the page templates use for their own landmarks; headings never take them.
+RESERVED_IDS = frozenset({"main", "title", "toc", "toc-heading", "disclaimer", "disclaimer-heading",
+                          "references", "references-heading", "footnotes", "footnotes-heading", "audio"})
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+
+
+def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
+    """Read one article; any problem a writer can make is a SourceError with line and column."""
+    text = _read_text(path, max_bytes)
+    front = split(text, path)
+    fields = Fields(front, path)
+    meta = Metadata(
+        title=fields.text("title", required=True),
+        lang=fields.language(),
+        subtitle=fields.text("subtitle"),
+        authors=fields.authors(),
+        date=fields.date(),
+        publisher=fields.text("publisher"),
+        description=fields.text("description") or fields.text("abstract"),
+        keywords=fields.text_list("keywords"),
+        rights=fields.text("rights"),
+        doi=fields.text("doi"),
+        papersize=fields.papersize(),
+        csl_style=fields.text("csl") or "apa",
+    )
+    article_dir = path.parent
+    items = citations.validate(front.data.get("references"), front.item_lines.get("references", []),
+                               path, front.lines.get("references", 2))
+    style = citations.load_style(meta.csl_style, article_dir, path, front.lines.get("csl", 2))
+    entries = citations.bibliography(items, front.item_lines.get("references", []), style, path)
+    numbers = {entry.key: entry.number for entry in entries}
+
+    body_reader = _BodyReader(path, front.body, front.body_line, numbers, prefix="")
+    body = body_reader.blocks()
+    disclaimer_text = fields.text("disclaimer")
+    disclaimer: tuple[Block, ...] = ()
+    if disclaimer_text:
+        # The disclaimer's own lines are not the file's; errors point at its key instead.
+        disclaimer_reader = _BodyReader(path, disclaimer_text, front.lines.get("disclaimer", 2), numbers,
+                                        prefix="disclaimer-", fixed_line=True)
+        disclaimer = disclaimer_reader.blocks()
+        if disclaimer_reader.notes:
+            raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
+
+    cited_by: dict[str, list[str]] = {}
+    for citation in body_reader.citations + (disclaimer_reader.citations if disclaimer_text else []):
+        for key in citation.keys:
+            cited_by.setdefault(key, []).append(citation.id)
+    references = tuple(
+        Reference(id=reference_id(e.key), line=e.line, key=e.key, number=e.number, children=e.children,
+                  csl_json=e.csl_json, cited_by=tuple(cited_by.get(e.key, ())))
+        for e in entries
+    )
+    document = Document(
+        source=str(path),
+        slug=slug_of(path),
+        meta=meta,
+        body=transforms.normalise_headings(body, path),
+        disclaimer=disclaimer,
+        footnotes=body_reader.footnotes(),
+        references=references,
+        abbreviations=_abbreviations(fields, front.data.get("abbreviations")),
+        figures_dir=str(article_dir),
+    )
+    return transforms.mark_abbreviations(document)
+
+
+def slug_of(path: Path) -> str:
+    """An article's slug is its folder's name (or the file's stem outside a folder of its own)."""
+    name = path.parent.name if path.name == "article.md" else path.stem
+    return slugify(name) or "article"
+
+
+def reference_id(key: str) -> str:
+    return "ref-" + re.sub(r"[^\w-]", "-", key)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(path, f"the source is {size:,} bytes, over the limit of {max_bytes:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(path, "the file is not valid UTF-8 text", line, col) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError(path, "the file contains a NUL character; is it a text file?", line, 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _abbreviations(fields: Fields, value: Any) -> tuple[AbbreviationDef, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise fields.error("abbreviations", "'abbreviations' must map each term to its expansion")
+    out = []
+    for term, spec in value.items():
+        if isinstance(spec, str):
+            expansion, spoken = spec, spec
+        elif isinstance(spec, dict) and isinstance(spec.get("expansion"), str):
+            expansion = spec["expansion"]
+            spoken = spec.get("spoken") if isinstance(spec.get("spoken"), str) else expansion
+        else:
+            raise fields.error("abbreviations", f"abbreviation '{term}' needs an 'expansion'")
+        out.append(AbbreviationDef(str(term), expansion.strip(), spoken.strip()))
+    return tuple(out)
+
+
+class _BodyReader:
+    """Turns markdown-it's token stream into model blocks, assigning stable ids on the way."""
+
+    def __init__(self, path: Path, text: str, first_line: int, numbers: dict[str, int], prefix: str,
+                 fixed_line: bool = False):
+        self.path = path
+        self.lines = text.split("\n")
+        self.first_line = first_line
+        self.fixed_line = fixed_line
+        self.numbers = numbers
+        self.prefix = prefix
+        self.counters: dict[str, int] = {}
+        self.used_ids: set[str] = set(RESERVED_IDS)
+        self.citations: list[Citation] = []
+        self.notes: dict[int, tuple[int, list[Block]]] = {}
+        self.note_refs: dict[int, list[str]] = {}
+        env: dict[str, Any] = {}
+        self.tokens = _markdown().parse(text, env)
+        self.pos = 0
+
+    # -- locations
+    def line_of(self, token: Token | None) -> int:
+        if self.fixed_line or token is None or token.map is None:
+            return self.first_line
+        return self.first_line + token.map[0]
+
+    def locate(self, token: Token | None, needle: str) -> tuple[int, int]:
+        """Line and column of ``needle`` in the source lines of ``token``'s block."""
+        if token is not None and token.map is not None and not self.fixed_line:
+            for offset in range(token.map[0], min(token.map[1], len(self.lines))):
+                col = self.lines[offset].find(needle)
+                if col >= 0:
+                    return self.first_line + offset, col + 1
+        return self.line_of(token), 1
+
+    def fail(self, token: Token | None, needle: str, message: str) -> SourceError:
+        line, col = self.locate(token, needle)
+        return SourceError(self.path, message, line, col)
+
+    def new_id(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{self.prefix}{kind}-{self.counters[kind]}"
+
+    def heading_id(self, text: str) -> str:
+        base = self.prefix + (slugify(text) or "section")
+        candidate, n = base, 1
+        while candidate in self.used_ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.used_ids.add(candidate)
+        return candidate
+
+    # -- blocks
+    def blocks(self) -> tuple[Block, ...]:
+        out = self._blocks_until(None)
+        return tuple(out)
+
+    def _next(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def _blocks_until(self, close: str | None) -> list[Block]:
+        out: list[Block] = []
+        while self.pos < len(self.tokens):
+            token = self.tokens[self.pos]
+            if close is not None and token.type == close:
+                self.pos += 1
+                return out
+            block = self._block()
+            if block is not None:
+                out.append(block)
+        return out
+
+    def _block(self) -> Block | None:
+        token = self._next()
+        kind = token.type
+        if kind == "heading_open":
+            inline = self._next()
+            self._next()
+            children = self.inlines(inline)
+            return Heading(self.heading_id(plain_text(children)), self.line_of(token), int(token.tag[1]), children)
+        if kind == "paragraph_open":
+            inline = self._next()
+            self._next()
+            return self._paragraph(token, inline)
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            list_id = self.new_id("list")
+            items: list[ListItem] = []
+            close = kind.replace("_open", "_close")
+            while self.tokens[self.pos].type != close:
+                item_token = self._next()
+                item_id = self.new_id("li")
+                items.append(ListItem(item_id, self.line_of(item_token), tuple(self._blocks_until("list_item_close"))))
+            self.pos += 1
+            start = int(token.attrGet("start") or 1)
+            return ListBlock(list_id, self.line_of(token), kind.startswith("ordered"), tuple(items), start)
+        if kind == "blockquote_open":
+            quote_id = self.new_id("quote")
+            return BlockQuote(quote_id, self.line_of(token), tuple(self._blocks_until("blockquote_close")))
+        if kind in ("fence", "code_block"):
+            return CodeBlock(self.new_id("code"), self.line_of(token), token.content.rstrip("\n"),
+                             token.info.strip().split(" ")[0] if token.info else "")
+        if kind == "hr":
+            return ThematicBreak(self.new_id("hr"), self.line_of(token))
+        if kind == "table_open":
+            return self._table(token)
+        if kind == "footnote_block_open":
+            self._footnote_block()
+            return None
+        if kind == "html_block":  # unreachable with html off, kept as a guard
+            return Paragraph(self.new_id("p"), self.line_of(token), (Text(token.content),))
+        return None
+
+    def _paragraph(self, token: Token, inline: Token) -> Block:
+        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image":
+            image = children[0]
+            alt = image.content.strip()
+            src = str(image.attrGet("src") or "")
+            if not alt:
+                raise self.fail(inline, "![", f"the image '{src}' has no alt text: write ![what it shows]({src})")
+            caption = str(image.attrGet("title") or "")
+            return Figure(self.new_id("fig"), self.line_of(token), src, alt, (Text(caption),) if caption else ())
+        return Paragraph(self.new_id("p"), self.line_of(token), self.inlines(inline))
+
+    def _table(self, token: Token) -> Table:
+        header: list[TableCell] = []
+        rows: list[tuple[TableCell, ...]] = []
+        row: list[TableCell] = []
+        while True:
+            t = self._next()
+            if t.type == "table_close":
+                break
+            if t.type == "tr_open":
+                row = []
+            elif t.type in ("th_open", "td_open"):
+                style = str(t.attrGet("style") or "")
+                align = style.removeprefix("text-align:") if style.startswith("text-align:") else ""
+                inline = self._next()
+                row.append(TableCell(self.inlines(inline), align))
+            elif t.type == "tr_close":
+                if not header:
+                    header = row
+                else:
+                    rows.append(tuple(row))
+        return Table(self.new_id("tbl"), self.line_of(token), tuple(header), tuple(rows))
+
+    def _footnote_block(self) -> None:
+        while self.pos < len(self.tokens):
+            t = self._next()
+            if t.type == "footnote_block_close":
+                return
+            if t.type == "footnote_open":
+                note_index = int(t.meta["id"])
+                line = self.line_of(self.tokens[self.pos]) if self.pos < len(self.tokens) else self.first_line
+                self.notes[note_index] = (line, self._blocks_until("footnote_close"))
+
+    def footnotes(self) -> tuple[Footnote, ...]:
+        return tuple(
+            Footnote(f"fn-{index + 1}", line, index + 1, tuple(self.note_refs.get(index, ())), tuple(blocks))
+            for index, (line, blocks) in sorted(self.notes.items())
+        )
+
+    # -- inlines
+    def inlines(self, inline: Token) -> tuple[Inline, ...]:
+        return tuple(self._inline_seq(iter(inline.children or []), None, inline))
+
+    def _inline_seq(self, tokens: Iterator[Token], close: str | None, block: Token) -> list[Inline]:
+        out: list[Inline] = []
+        for t in tokens:
+            kind = t.type
+            if close is not None and kind == close:
+                return out
+            if kind == "text":
+                out.extend(self._text_with_citations(t.content, block))
+            elif kind == "softbreak":
+                out.append(Text(" "))
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+            elif kind == "code_inline":
+                out.append(Code(t.content))
+            elif kind == "em_open":
+                out.append(Emphasis(tuple(self._inline_seq(tokens, "em_close", block))))
+            elif kind == "strong_open":
+                out.append(Strong(tuple(self._inline_seq(tokens, "strong_close", block))))
+            elif kind == "link_open":
+                href = str(t.attrGet("href") or "")
+                children = tuple(self._inline_seq(tokens, "link_close", block))
+                # Only web, mail and in-page links stay live; anything else (javascript:, file:,
+                # paths on disk) keeps its text and never becomes a link.
+                if href.lower().startswith(SAFE_SCHEMES):
+                    out.append(Link(href, children, str(t.attrGet("title") or "")))
+                else:
+                    out.extend(children)
+            elif kind == "image":
+                raise self.fail(block, "![", "an image must stand alone in its paragraph, where it becomes a figure")
+            elif kind == "footnote_ref":
+                index, sub = int(t.meta["id"]), int(t.meta["subId"])
+                ref_id = f"fnref-{index + 1}" + (f"-{sub + 1}" if sub else "")
+                self.note_refs.setdefault(index, []).append(ref_id)
+                out.append(FootnoteRef(ref_id, f"fn-{index + 1}", index + 1))
+            elif kind == "footnote_anchor":
+                continue
+            else:
+                out.append(Text(t.content))
+        return out
+
+    def _text_with_citations(self, text: str, block: Token) -> list[Inline]:
+        out: list[Inline] = []
+        pos = 0
+        for match in CITATION.finditer(text):
+            citation = self._citation(match.group(1), block)
+            if citation is None:
+                continue
+            if match.start() > pos:
+                out.append(Text(text[pos : match.start()]))
+            out.append(citation)
+            pos = match.end()
+        if pos < len(text):
+            out.append(Text(text[pos:]))
+        return out
+
+    def _citation(self, inner: str, block: Token) -> Citation | None:
+        keys: list[str] = []
+        locator = ""
+        for part in inner.split(";"):
+            match = CITE_KEY.match(part.strip())
+            if match is None:
+                return None  # not a citation after all, e.g. an e-mail address in brackets
+            key = match.group(1)
+            if key not in self.numbers:
+                known = ", ".join(sorted(self.numbers)) or "none"
+                raise self.fail(block, "@" + key, f"unknown citation key '@{key}' (known keys: {known})")
+            keys.append(key)
+            locator = locator or (match.group(2) or "").strip()
+        self.counters["cite"] = self.counters.get("cite", 0) + 1
+        citation = Citation(f"{self.prefix}cite-{self.counters['cite']}", tuple(keys),
+                            tuple(self.numbers[k] for k in keys), locator)
+        self.citations.append(citation)
+        return citation
+

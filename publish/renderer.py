@@ -1,0 +1,86 @@
+"""The renderer Protocol and the registry of editions (entry-point group ``publish.formats``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from publish.model import Document
+
+ENTRY_POINT_GROUP = "publish.formats"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a user can choose for a build; renderers read what concerns them."""
+
+    papersize: str | None = None  # overrides the source's papersize
+    speech_rate: int = 165
+    voice: str | None = None
+    bitrate: int = 192
+    read_citations: bool = False
+    source_date_epoch: int | None = None
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    out_dir: Path  # a private temporary folder; the pipeline moves the files into dist/
+    article_dir: Path  # the only folder a source's assets may come from
+    settings: Settings = Settings()
+    # Results of the editions this one ``uses`` that were built in the same run.
+    results: Mapping[str, Rendition] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """What a renderer made: its files (inside out_dir) and facts others may use.
+
+    ``facts`` stay JSON-serialisable (pages, duration, timings...) so they can go into the
+    manifest and cross process boundaries.
+    """
+
+    files: tuple[Path, ...]
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    name: str  # the edition's name on the command line, e.g. "pdf"
+    description: str  # one line for ``publish formats``
+    suffixes: tuple[str, ...]  # the files it writes, e.g. (".pdf",)
+    media_type: str
+    uses: tuple[str, ...]  # editions whose results this one uses when they are built too
+
+    def render(self, document: Document, context: RenderContext) -> Rendition: ...
+
+
+def registered() -> dict[str, Renderer]:
+    """Every installed edition by name, in a stable order that puts dependencies first."""
+    found: dict[str, Renderer] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        renderer = ep.load()()
+        if not isinstance(renderer, Renderer):
+            raise TypeError(f"entry point {ep.name} ({ep.value}) does not provide a Renderer")
+        found[renderer.name] = renderer
+    return dict((name, found[name]) for name in ordered(found))
+
+
+def ordered(renderers: Mapping[str, Renderer]) -> list[str]:
+    """Names in dependency order: an edition comes after those it uses."""
+    done: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done or name not in renderers:
+            return
+        if name in path:
+            raise ValueError(f"editions use each other in a cycle: {' -> '.join(path + (name,))}")
+        for used in renderers[name].uses:
+            visit(used, path + (name,))
+        done.append(name)
+
+    for name in sorted(renderers):
+        visit(name, ())
+    return done
