@@ -1,0 +1,91 @@
+"""Transforms over the model: heading levels and abbreviations."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from publish.errors import SourceError
+from publish.model import Abbreviation, Block, Document, Heading, Inline, Link, Text
+
+
+def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[Block, ...]:
+    """Shift body headings so the top level is 2 (the title is 1) and refuse level jumps.
+
+    Pandoc articles start their body at ``#`` or ``##``; both are accepted.
+    """
+    headings = [b for b in body if isinstance(b, Heading)]
+    if not headings:
+        return body
+    base = headings[0].level
+    if base > 2:
+        raise SourceError(path, f"the first heading is level {base}; start the body's headings at # or ##",
+                          headings[0].line, 1)
+    previous = base
+    for heading in headings:
+        if heading.level < base:
+            raise SourceError(path, f"a level-{heading.level} heading after level-{base} headings: "
+                              "the title is the only heading above them", heading.line, 1)
+        if heading.level > previous + 1:
+            raise SourceError(path, f"the heading level jumps from {previous} to {heading.level}; "
+                              f"use level {previous + 1} here", heading.line, 1)
+        previous = heading.level
+    shift = 2 - base
+    if shift == 0:
+        return body
+    if any(h.level + shift > 6 for h in headings):
+        raise SourceError(path, "headings go deeper than level 6 once the title takes level 1", headings[0].line, 1)
+    return tuple(dataclasses.replace(b, level=b.level + shift) if isinstance(b, Heading) else b for b in body)
+
+
+def mark_abbreviations(document: Document) -> Document:
+    """Wrap every whole-word use of a declared abbreviation in an Abbreviation node."""
+    if not document.abbreviations:
+        return document
+    by_term = {a.term: a for a in document.abbreviations}
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True)) + r")(?!\w)")
+
+    def inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                pos = 0
+                for match in pattern.finditer(node.text):
+                    if match.start() > pos:
+                        out.append(Text(node.text[pos : match.start()]))
+                    a = by_term[match.group()]
+                    out.append(Abbreviation(a.term, a.expansion, a.spoken))
+                    pos = match.end()
+                if pos < len(node.text):
+                    out.append(Text(node.text[pos:]))
+            elif isinstance(node, Link):
+                out.append(node)  # a URL's text must stay as written
+            elif hasattr(node, "children"):
+                out.append(dataclasses.replace(node, children=inlines(node.children)))  # type: ignore[arg-type]
+            else:
+                out.append(node)
+        return tuple(out)
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return tuple(rewrite(v) for v in value)
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return value
+        changes = {}
+        for f in dataclasses.fields(value):
+            current = getattr(value, f.name)
+            if f.name in ("children", "caption"):
+                changes[f.name] = inlines(current)
+            elif f.name in ("blocks", "items", "header", "rows"):
+                changes[f.name] = rewrite(current)
+        return dataclasses.replace(value, **changes) if changes else value
+
+    return dataclasses.replace(
+        document,
+        body=rewrite(document.body),
+        disclaimer=rewrite(document.disclaimer),
+        footnotes=rewrite(document.footnotes),
+        references=rewrite(document.references),
+    )
