@@ -169,7 +169,8 @@ class _Script:
         elif isinstance(block, ListBlock):
             count = len(block.items)
             kind = "numbered list" if block.ordered else "list"
-            yield self.segment(block.id, f"A {kind} of {count} item{'s' if count != 1 else ''}.", "", PAUSE_ITEM)
+            intro = f"A {kind} of {count} item{'s' if count != 1 else ''}."
+            yield self.segment(block.id, intro, intro, PAUSE_ITEM)
             for number, item in enumerate(block.items, start=block.start):
                 lead = f"{number}. " if block.ordered else ""
                 text = " ".join(self.text_of(b) for b in item.blocks)

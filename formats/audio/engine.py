@@ -1,0 +1,457 @@
+"""Speech synthesis with pyttsx3's espeak driver, isolated in a worker process.
+
+The engine runs in a child process (spawn context) because pyttsx3's espeak
+driver can hang, initialises libespeak-ng once per process and prints to
+stdout. One worker and one engine serve all segments; a worker that times out
+or fails is replaced. Every WAV is checked (exists, plausible length, not
+silent) rather than trusting ``runAndWait``: with pyttsx3 2.99 a segment
+sometimes produces no file at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib.metadata
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+
+import numpy as np
+import numpy.typing as npt
+
+from publish.speech import SpeechSegment
+
+# pyttsx3's espeak driver writes 22050 Hz mono 16-bit WAV whatever espeak reports.
+SAMPLE_RATE: Final = 22050
+DEFAULT_RATE_WPM: Final = 165
+FALLBACK_LANGUAGE: Final = "en"
+
+_WARM_UP_TEXT: Final = "Ready."
+# A clip whose peak stays below this is treated as "no speech came out".
+_SILENT_PEAK: Final = 10 ** (-40 / 20)
+
+
+class SynthesisError(RuntimeError):
+    """Speech could not be produced; the message says for which segment and why."""
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    language: str = FALLBACK_LANGUAGE  # BCP-47 tag, e.g. "en-GB"
+    rate: int = DEFAULT_RATE_WPM  # words per minute
+    voice_id: str | None = (
+        None  # explicit espeak voice id (e.g. "gmw/en-us"); wins over language
+    )
+    # The bundled libespeak-ng (espeakng-loader) is the default so that builds are
+    # reproducible; True lets pyttsx3 find a system espeak-ng instead.
+    system_espeak: bool = False
+
+
+@dataclass(frozen=True)
+class SegmentAudio:
+    id: str
+    samples: npt.NDArray[np.float32]  # mono, -1..1
+    sample_rate: int
+    voice: str  # espeak voice id actually used
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+def word_count(text: str) -> int:
+    return sum(1 for token in text.split() if re.search(r"[^\W_]", token))
+
+
+def plausible_duration(text: str, rate: int) -> tuple[float, float]:
+    """Bounds (seconds) for a raw espeak clip of ``text`` spoken at ``rate`` wpm.
+
+    Loose on purpose: they catch a missing, empty or runaway file, not accents.
+    The upper bound allows for unexpanded numbers and espeak's end pause.
+    """
+    expected = word_count(text) * 60.0 / rate
+    return 0.25 * expected, 4.0 * expected + 2.0
+
+
+def select_voice(language: str, voices: Sequence[tuple[str, str]]) -> str:
+    """Pick an espeak voice id for a BCP-47 tag from (voice id, language) pairs.
+
+    Order: exact language ("en-gb"), then the base language ("en"), then English.
+    A candidate matches a voice's language or the last part of its id
+    ("gmw/en-us" -> "en-us"), since pyttsx3 only exposes a voice's first language.
+    """
+    tag = language.strip().replace("_", "-").lower()
+    candidates = [tag, tag.split("-")[0], FALLBACK_LANGUAGE]
+    for candidate in candidates:
+        for voice_id, voice_language in voices:
+            if voice_language.lower() == candidate:
+                return voice_id
+        for voice_id, _ in voices:
+            if voice_id.lower().rsplit("/", 1)[-1] == candidate:
+                return voice_id
+    raise SynthesisError(
+        f"no espeak voice for language {language!r} and no English voice"
+    )
+
+
+def _read_wav(path: Path) -> npt.NDArray[np.float32]:
+    with wave.open(str(path), "rb") as wav:
+        if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+            raise ValueError("not 16-bit mono")
+        if wav.getframerate() != SAMPLE_RATE:
+            raise ValueError(
+                f"sample rate {wav.getframerate()} Hz, expected {SAMPLE_RATE}"
+            )
+        frames = wav.readframes(wav.getnframes())
+    pcm = np.frombuffer(frames, dtype="<i2")
+    return (pcm.astype(np.float32) / np.float32(32768.0)).astype(np.float32)
+
+
+def _check_clip(path: Path, text: str, rate: int) -> npt.NDArray[np.float32]:
+    """The clip's samples, or ValueError naming what is wrong with it."""
+    if not path.exists():
+        raise ValueError("no WAV file was written")
+    samples = _read_wav(path)
+    seconds = len(samples) / SAMPLE_RATE
+    low, high = plausible_duration(text, rate)
+    if not low <= seconds <= high:
+        raise ValueError(
+            f"{seconds:.2f} s of audio for {word_count(text)} words "
+            f"(expected {low:.2f}-{high:.2f} s)"
+        )
+    if len(samples) == 0 or float(np.max(np.abs(samples))) < _SILENT_PEAK:
+        raise ValueError("the WAV file is silent")
+    return samples
+
+
+# ---------------------------------------------------------------- versions
+
+
+def _espeak_info(library: ctypes.CDLL) -> str:
+    info = library.espeak_Info
+    info.restype = ctypes.c_char_p
+    info.argtypes = [ctypes.c_void_p]
+    version: bytes = info(None)
+    return version.decode("ascii", "replace")
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+_PROBE_SYSTEM = """
+import ctypes, ctypes.util, sys
+name = ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1"
+lib = ctypes.CDLL(name)
+lib.espeak_Info.restype = ctypes.c_char_p
+lib.espeak_Info.argtypes = [ctypes.c_void_p]
+sys.stdout.write(lib.espeak_Info(None).decode("ascii", "replace"))
+"""
+
+_version_cache: dict[bool, str] = {}
+
+
+def engine_version(system_espeak: bool = False) -> str:
+    """pyttsx3 and espeak-ng versions, for cache keys of synthesised audio."""
+    if system_espeak not in _version_cache:
+        if system_espeak:
+            # A separate interpreter: once the bundled library is loaded here, its
+            # soname would shadow the system one for any later dlopen.
+            probe = subprocess.run(
+                [sys.executable, "-c", _PROBE_SYSTEM],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+            espeak = f"espeak-ng {probe.stdout.strip() or 'unavailable'} (system)"
+        else:
+            import espeakng_loader  # type: ignore[import-untyped]
+
+            library = ctypes.CDLL(espeakng_loader.get_library_path())
+            espeak = (
+                f"espeak-ng {_espeak_info(library)} "
+                f"(espeakng-loader {_dist_version('espeakng-loader')})"
+            )
+        _version_cache[system_espeak] = f"pyttsx3 {_dist_version('pyttsx3')}; {espeak}"
+    return _version_cache[system_espeak]
+
+
+# ---------------------------------------------------------------- worker side
+
+
+def _redirect_output(log_path: str) -> None:
+    """Keep pyttsx3's "Audio saved to ..." off the terminal; stderr goes to a log."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 2)
+    # both stay open for the worker's lifetime
+    sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115
+    sys.stderr = Path(log_path).open("a", encoding="utf-8", buffering=1)  # noqa: SIM115
+
+
+def _start_engine(settings: VoiceSettings) -> tuple[Any, str]:
+    if not settings.system_espeak:
+        import espeakng_loader
+
+        # espeakng_loader.make_library_available() only sets LD_LIBRARY_PATH, too late
+        # for this process; loading it globally first makes pyttsx3's
+        # dlopen("libespeak-ng.so.1") resolve to it by soname.
+        os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
+        ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+    import pyttsx3  # type: ignore[import-untyped]
+
+    engine = pyttsx3.init("espeak")
+    voices = [
+        (str(v.id), str(v.languages[0]) if v.languages else "")
+        for v in engine.getProperty("voices")
+    ]
+    if settings.voice_id is not None:
+        wanted = settings.voice_id.lower()
+        known = {vid.lower(): vid for vid, _ in voices}
+        if wanted not in known:
+            # pyttsx3 queues property changes and swallows their errors, so check here.
+            raise SynthesisError(f"espeak has no voice {settings.voice_id!r}")
+        voice = known[wanted]
+    else:
+        voice = select_voice(settings.language, voices)
+    engine.setProperty("voice", voice)
+    engine.setProperty("rate", int(settings.rate))
+    engine.setProperty("volume", 1.0)
+    return engine, voice
+
+
+def _worker(
+    conn: Connection, settings: VoiceSettings, log_path: str, warm_up: str
+) -> None:
+    _redirect_output(log_path)
+    try:
+        engine, voice = _start_engine(settings)
+        # Queued property changes only apply at runAndWait, and the first
+        # synthesis of a fresh engine is the one seen to go missing: spend it here.
+        engine.save_to_file(_WARM_UP_TEXT, warm_up)
+        engine.runAndWait()
+        _check_clip(Path(warm_up), _WARM_UP_TEXT, settings.rate)
+        active = engine.getProperty("voice")
+        if str(active).lower() != voice.lower():
+            raise SynthesisError(f"espeak kept voice {active!r} instead of {voice!r}")
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", voice))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # parent went away
+            return
+        if message[0] == "stop":
+            return
+        _, text, path = message
+        try:
+            engine.save_to_file(text, path)
+            engine.runAndWait()
+        except Exception as exc:  # noqa: BLE001
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        else:
+            conn.send(("done", path))
+
+
+# ---------------------------------------------------------------- parent side
+
+
+class _WorkerLost(Exception):
+    """The worker timed out, died or reported an error; it must be replaced."""
+
+
+class Synthesiser:
+    """One worker process and engine, reused for every segment (and article) given.
+
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        settings: VoiceSettings | None = None,
+        *,
+        timeout: float = 30.0,
+        attempts: int = 3,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        if attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        self.settings = settings or VoiceSettings()
+        self.timeout = timeout
+        self.attempts = attempts
+        self.startup_timeout = startup_timeout
+        self._tmp = tempfile.TemporaryDirectory(prefix="publish-tts-")
+        self._dir = Path(self._tmp.name)
+        self._log = self._dir / "espeak.log"
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._voice: str | None = None
+        self._serial = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def voice(self) -> str:
+        """The espeak voice id in use (starts the worker if needed)."""
+        self._ensure_worker()
+        assert self._voice is not None
+        return self._voice
+
+    def _log_tail(self) -> str:
+        try:
+            lines = (
+                self._log.read_text(encoding="utf-8", errors="replace")
+                .strip()
+                .splitlines()
+            )
+        except OSError:
+            return ""
+        return ("; espeak log: " + " | ".join(lines[-3:])) if lines else ""
+
+    def _next_path(self, stem: str) -> Path:
+        # A fresh name per attempt so a stale file never passes for a new one.
+        self._serial += 1
+        return self._dir / f"{stem}-{self._serial}.wav"
+
+    def _ensure_worker(self) -> Connection:
+        if self._conn is not None:
+            return self._conn
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_worker,
+            args=(
+                child,
+                self.settings,
+                str(self._log),
+                str(self._next_path("warm-up")),
+            ),
+            name="publish-tts",
+            daemon=True,
+        )
+        process.start()
+        child.close()  # so recv() sees EOF if the worker dies
+        self._process, self._conn = process, parent
+        try:
+            reply = self._receive(self.startup_timeout)
+        except _WorkerLost as exc:
+            self._stop_worker(kill=True)
+            raise SynthesisError(f"the speech engine did not start: {exc}") from None
+        if reply[0] != "ready":
+            self._stop_worker(kill=True)
+            raise SynthesisError(
+                f"the speech engine did not start: {reply[1]}{self._log_tail()}"
+            )
+        self._voice = str(reply[1])
+        return parent
+
+    def _receive(self, timeout: float) -> tuple[Any, ...]:
+        assert self._conn is not None
+        try:
+            if not self._conn.poll(timeout):
+                raise _WorkerLost(f"no answer within {timeout:g} s")
+            reply: tuple[Any, ...] = self._conn.recv()
+        except (EOFError, OSError):
+            raise _WorkerLost("the worker process died") from None
+        return reply
+
+    def _stop_worker(self, *, kill: bool = False) -> None:
+        # kill: the worker hung or failed, so asking it to stop would only wait
+        if self._conn is not None:
+            if not kill:
+                with contextlib.suppress(OSError):
+                    self._conn.send(("stop",))
+            self._conn.close()
+        if self._process is not None:
+            if not kill:
+                self._process.join(timeout=2)
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join(timeout=5)
+        self._process, self._conn = None, None
+
+    def close(self) -> None:
+        self._stop_worker()
+        self._tmp.cleanup()
+
+    def _attempt(self, text: str, stem: str) -> npt.NDArray[np.float32]:
+        conn = self._ensure_worker()
+        path = self._next_path(stem)
+        conn.send(("synth", text, str(path)))
+        reply = self._receive(self.timeout)
+        if reply[0] != "done":
+            raise _WorkerLost(str(reply[1]))
+        try:
+            return _check_clip(path, text, self.settings.rate)
+        finally:
+            path.unlink(missing_ok=True)
+
+    def synthesise_text(
+        self, text: str, label: str = "text"
+    ) -> npt.NDArray[np.float32]:
+        """Raw 22050 Hz samples of one utterance; retries, then SynthesisError."""
+        if word_count(text) == 0:
+            return np.zeros(0, dtype=np.float32)
+        problems: list[str] = []
+        for _ in range(self.attempts):
+            try:
+                return self._attempt(text, re.sub(r"[^\w-]", "_", label)[:40])
+            except _WorkerLost as exc:
+                problems.append(str(exc) + self._log_tail())
+                self._stop_worker(kill=True)
+            except ValueError as exc:  # bad or missing WAV; the worker itself is fine
+                problems.append(str(exc))
+        raise SynthesisError(
+            f"could not synthesise {label!r} ({word_count(text)} words) "
+            f"after {self.attempts} attempts: " + "; ".join(problems)
+        )
+
+    def synthesise(self, segments: Sequence[SpeechSegment]) -> list[SegmentAudio]:
+        voice = self.voice
+        return [
+            SegmentAudio(
+                id=segment.id,
+                samples=self.synthesise_text(segment.text, segment.id),
+                sample_rate=SAMPLE_RATE,
+                voice=voice,
+            )
+            for segment in segments
+        ]
+
+
+def synthesise(
+    segments: Sequence[SpeechSegment],
+    settings: VoiceSettings | None = None,
+    *,
+    timeout: float = 30.0,
+    attempts: int = 3,
+) -> list[SegmentAudio]:
+    """Speak every segment with one worker process; one result per segment, in order."""
+    with Synthesiser(settings, timeout=timeout, attempts=attempts) as synthesiser:
+        return synthesiser.synthesise(segments)

@@ -1,0 +1,293 @@
+"""Assemble synthesised segments into one ACX-conformant mono track.
+
+ACX technical levels: RMS -23..-18 dBFS, peaks <= -3 dBFS, noise floor <= -60 dB,
+44.1 kHz, 0.5-1 s of silence at the head and 1-5 s at the tail. RMS is measured
+over the whole file, pauses included, as ACX's own check does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import soxr  # type: ignore[import-untyped]
+
+from .engine import SegmentAudio
+from publish.speech import SpeechSegment
+
+Samples = npt.NDArray[np.float32]
+
+SAMPLE_RATE: Final = 44100
+HEAD_SILENCE: Final = 0.75
+TAIL_SILENCE: Final = 2.0
+TARGET_RMS_DB: Final = -20.0
+RMS_RANGE_DB: Final = (-23.0, -18.0)
+# Half a dB below ACX's -3 dBFS: MP3 encoding makes inter-sample peaks grow a little.
+PEAK_CEILING_DB: Final = -3.5
+NOISE_FLOOR_MAX_DB: Final = -60.0
+# Reported instead of -inf for digital silence, so figures stay JSON numbers.
+DB_FLOOR: Final = -150.0
+
+
+class MasteringError(ValueError):
+    """The segments cannot be made into a conformant track."""
+
+
+@dataclass(frozen=True)
+class Levels:
+    rms_db: float
+    peak_db: float
+    noise_floor_db: float
+
+    @property
+    def acx_ok(self) -> bool:
+        low, high = RMS_RANGE_DB
+        return (
+            low <= self.rms_db <= high
+            and self.peak_db <= -3.0
+            and self.noise_floor_db <= NOISE_FLOOR_MAX_DB
+        )
+
+
+@dataclass(frozen=True)
+class MasteredTrack:
+    samples: Samples  # mono float32, -1..1
+    sample_rate: int
+    # segment id -> (start, end) in seconds of the final track; speech only, no pauses
+    timings: Mapping[str, tuple[float, float]]
+    levels: Levels
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+# ---------------------------------------------------------------- measurement
+
+
+def _to_db(amplitude: float) -> float:
+    return (
+        DB_FLOOR
+        if amplitude <= 10 ** (DB_FLOOR / 20)
+        else max(DB_FLOOR, 20 * math.log10(amplitude))
+    )
+
+
+def rms_db(samples: npt.ArrayLike) -> float:
+    """RMS of the whole signal in dBFS (a full-scale sine reads -3 dB)."""
+    data = np.asarray(samples).reshape(-1)
+    if data.size == 0:
+        return DB_FLOOR
+    # float64 in chunks: exact enough without a float64 copy of a long track
+    energy = 0.0
+    for offset in range(0, data.size, 1 << 20):
+        chunk = data[offset : offset + (1 << 20)].astype(np.float64)
+        energy += float(np.sum(chunk * chunk))  # not BLAS: thread count must not matter
+    return _to_db(math.sqrt(energy / data.size))
+
+
+def peak_db(samples: npt.ArrayLike) -> float:
+    data = np.asarray(samples)
+    return _to_db(float(np.max(np.abs(data)))) if data.size else DB_FLOOR
+
+
+def noise_floor_db(
+    samples: npt.ArrayLike, sample_rate: int, window: float = 0.5
+) -> float:
+    """RMS of the quietest ``window`` seconds (50 ms hop), in dBFS."""
+    data = np.asarray(samples, dtype=np.float64)
+    size = round(window * sample_rate)
+    if data.size <= size:
+        return rms_db(data)
+    hop = max(1, round(0.05 * sample_rate))
+    energy = np.concatenate(([0.0], np.cumsum(data * data)))
+    starts = np.arange(0, data.size - size + 1, hop)
+    # cumsum differences can dip a hair below zero in digital silence
+    window_energy = np.maximum(energy[starts + size] - energy[starts], 0.0)
+    return _to_db(math.sqrt(float(np.min(window_energy)) / size))
+
+
+def measure(samples: npt.ArrayLike, sample_rate: int) -> Levels:
+    return Levels(
+        rms_db(samples), peak_db(samples), noise_floor_db(samples, sample_rate)
+    )
+
+
+# ---------------------------------------------------------------- processing
+
+
+def trim_silence(
+    samples: Samples,
+    sample_rate: int,
+    *,
+    threshold_db: float = -45.0,
+    keep_head: float = 0.01,
+    keep_tail: float = 0.04,
+) -> Samples:
+    """Cut espeak's own lead-in and end pause so ``pause_before`` alone sets the gaps.
+
+    The threshold is relative to the clip's peak.
+    """
+    if samples.size == 0:
+        return samples
+    peak = float(np.max(np.abs(samples)))
+    loud = np.flatnonzero(np.abs(samples) >= peak * 10 ** (threshold_db / 20))
+    if loud.size == 0:
+        return samples[:0]
+    start = max(0, int(loud[0]) - int(keep_head * sample_rate))
+    stop = min(samples.size, int(loud[-1]) + 1 + int(keep_tail * sample_rate))
+    return samples[start:stop]
+
+
+def resample(samples: Samples, from_rate: int, to_rate: int = SAMPLE_RATE) -> Samples:
+    if from_rate == to_rate or samples.size == 0:
+        return samples.astype(np.float32)
+    out = soxr.resample(samples.astype(np.float32), from_rate, to_rate, quality="VHQ")
+    return np.asarray(out, dtype=np.float32)
+
+
+def limit(
+    samples: Samples,
+    sample_rate: int,
+    ceiling_db: float = PEAK_CEILING_DB,
+    *,
+    block: float = 0.005,
+    release: float = 0.12,
+) -> Samples:
+    """Block-wise peak limiter: gain drops where a block would pass the ceiling
+    and recovers with the ``release`` time constant.
+
+    Within each block the gain ramps linearly between its boundary values, each
+    the lower of the two blocks it separates, so no sample passes the ceiling and
+    the gain never jumps. Vectorised except for a loop over 5 ms blocks.
+    """
+    n = samples.size
+    if n == 0:
+        return samples
+    ceiling = 10 ** (ceiling_db / 20)
+    size = max(1, round(block * sample_rate))
+    count = -(-n // size)
+    padded = np.zeros(count * size, dtype=np.float32)
+    padded[:n] = samples
+    blocks = padded.reshape(count, size)
+    peaks = np.abs(blocks).max(axis=1).astype(np.float64)
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    recover = 1.0 - math.exp(-block / release)
+    gains = np.empty(count)
+    current = 1.0
+    for index, wanted in enumerate(need.tolist()):
+        current = min(wanted, current + (1.0 - current) * recover)
+        gains[index] = current
+    edges = np.empty(count + 1)
+    edges[0], edges[-1] = gains[0], gains[-1]
+    edges[1:-1] = np.minimum(gains[:-1], gains[1:])
+    ramp = (np.arange(size) / size).astype(np.float32)
+    start = edges[:-1].astype(np.float32)[:, None]
+    slope = (edges[1:] - edges[:-1]).astype(np.float32)[:, None]
+    limited = (blocks * (start + slope * ramp)).reshape(-1)[:n]
+    return np.clip(limited, -ceiling, ceiling).astype(np.float32)
+
+
+def level(
+    samples: Samples,
+    sample_rate: int,
+    *,
+    target_rms_db: float = TARGET_RMS_DB,
+    ceiling_db: float = PEAK_CEILING_DB,
+) -> Samples:
+    """Gain to the target RMS, limiting peaks to the ceiling; the limiter lowers the
+    RMS a little, so gain and limit repeat until the RMS is within 0.05 dB."""
+    current = rms_db(samples)
+    if current <= DB_FLOOR:
+        raise MasteringError("the track is silent")
+    gain_db = target_rms_db - current
+    result = samples
+    for _ in range(12):
+        result = limit(
+            samples * np.float32(10 ** (gain_db / 20)), sample_rate, ceiling_db
+        )
+        error = target_rms_db - rms_db(result)
+        if abs(error) < 0.05:
+            break
+        gain_db += error
+    low, high = RMS_RANGE_DB
+    reached = rms_db(result)
+    if not low <= reached <= high:
+        raise MasteringError(
+            f"cannot reach {target_rms_db} dB RMS under a {ceiling_db} dB peak ceiling "
+            f"(got {reached:.1f} dB)"
+        )
+    return result
+
+
+def room_tone(length: int, level_db: float, seed: int = 0) -> Samples:
+    """Deterministic low-level noise, for checkers that dislike digital silence."""
+    noise = np.random.default_rng(seed).standard_normal(length)
+    return (noise * 10 ** (level_db / 20)).astype(np.float32)
+
+
+def master(
+    segments: Sequence[SpeechSegment],
+    audio: Sequence[SegmentAudio],
+    *,
+    head: float = HEAD_SILENCE,
+    tail: float = TAIL_SILENCE,
+    target_rms_db: float = TARGET_RMS_DB,
+    ceiling_db: float = PEAK_CEILING_DB,
+    room_tone_db: float | None = None,
+) -> MasteredTrack:
+    """One 44.1 kHz mono track: head silence, segments after their pauses, tail.
+
+    The first segment's ``pause_before`` is ignored: the head silence takes its
+    place, so the head stays within ACX's 0.5-1 s. Segment audio is trimmed to its
+    speech before placement; timings give where that speech sits.
+    """
+    if len(segments) != len(audio):
+        raise MasteringError(f"{len(segments)} segments but {len(audio)} audio clips")
+    if not segments:
+        raise MasteringError("no segments to master")
+    if not (0.5 <= head <= 1.0 and 1.0 <= tail <= 5.0):
+        raise MasteringError("ACX wants 0.5-1 s of head and 1-5 s of tail silence")
+    parts: list[Samples] = [np.zeros(round(head * SAMPLE_RATE), dtype=np.float32)]
+    cursor = parts[0].size
+    timings: dict[str, tuple[float, float]] = {}
+    for index, (segment, clip) in enumerate(zip(segments, audio, strict=True)):
+        if segment.id != clip.id:
+            raise MasteringError(f"segment {segment.id!r} got the audio of {clip.id!r}")
+        if segment.id in timings:
+            raise MasteringError(f"segment id {segment.id!r} occurs twice")
+        if segment.pause_before < 0:
+            raise MasteringError(f"segment {segment.id!r} has a negative pause")
+        if index > 0:
+            gap = round(segment.pause_before * SAMPLE_RATE)
+            parts.append(np.zeros(gap, dtype=np.float32))
+            cursor += gap
+        speech = resample(
+            trim_silence(clip.samples, clip.sample_rate), clip.sample_rate
+        )
+        parts.append(speech)
+        timings[segment.id] = (
+            cursor / SAMPLE_RATE,
+            (cursor + speech.size) / SAMPLE_RATE,
+        )
+        cursor += speech.size
+    parts.append(np.zeros(round(tail * SAMPLE_RATE), dtype=np.float32))
+    track = level(
+        np.concatenate(parts),
+        SAMPLE_RATE,
+        target_rms_db=target_rms_db,
+        ceiling_db=ceiling_db,
+    )
+    if room_tone_db is not None:
+        if room_tone_db > NOISE_FLOOR_MAX_DB:
+            raise MasteringError(
+                f"room tone at {room_tone_db} dB is above ACX's noise floor"
+            )
+        ceiling = 10 ** (ceiling_db / 20)
+        noisy = track + room_tone(track.size, room_tone_db)
+        track = np.clip(noisy, -ceiling, ceiling).astype(np.float32)
+    return MasteredTrack(track, SAMPLE_RATE, timings, measure(track, SAMPLE_RATE))

@@ -1,0 +1,323 @@
+"""CBR MP3 encoding (lameenc) and ID3 tagging with chapters (mutagen).
+
+lameenc returns bare MPEG frames: no Xing/Info frame, so players cannot tell the
+file is CBR nor how many samples of encoder delay and padding to drop (about
+25 ms of extra silence at the start, up to 50 ms in all). We add the LAME-style
+"Info" frame LAME itself writes for CBR, carrying both; gapless decoders
+(mpg123, hence libsndfile, ffmpeg, Apple) then return exactly the mastered
+samples, so timings and the reported duration hold to the sample.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import lameenc  # type: ignore[import-not-found]  # a bare extension module, no stubs
+import numpy as np
+import numpy.typing as npt
+from mutagen import id3 as _mutagen_id3
+
+from publish.speech import SpeechSegment
+
+# mutagen's frame constructors are untyped; going through Any keeps --strict quiet
+# without a type: ignore on every frame.
+id3: Any = _mutagen_id3
+
+DEFAULT_BITRATE: Final = 192
+SAMPLE_RATE: Final = 44100
+SAMPLES_PER_FRAME: Final = 1152  # MPEG-1 Layer III
+ENCODER_DELAY: Final = 576  # LAME's; decoders add their own 529 themselves
+# MPEG-1 Layer III bit rates by header index (kbps)
+_BITRATES: Final = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_SAMPLE_RATES: Final = (44100, 48000, 32000)
+_MONO_SIDE_INFO: Final = 17
+_UTF8: Final = 3  # ID3v2.4 text encoding; mutagen converts to UTF-16 for v2.3
+# Jumping to a chapter lands this much (at most) before its first word, inside the
+# pause, so a player's seek granularity never clips the first syllable.
+CHAPTER_LEAD: Final = 0.3
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Mp3Metadata:
+    title: str
+    language: str  # BCP-47, e.g. "en-GB"
+    artist: str | None = None
+    publisher: str | None = None
+    album: str | None = None
+    year: str | None = None  # "2024" or an ISO date
+    comment: str | None = None  # the disclaimer
+    cover_png: bytes | None = None
+
+
+# ---------------------------------------------------------------- encoding
+
+
+def _crc16_table() -> tuple[int, ...]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return tuple(table)
+
+
+_CRC16_TABLE: Final = _crc16_table()
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16/ARC, the checksum LAME puts in its Info tag (about 1 s per 10 min)."""
+    crc, table = 0, _CRC16_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def _frame_length(header: bytes) -> int:
+    if header[0] != 0xFF or header[1] & 0xFE != 0xFA:
+        raise ValueError("not an MPEG-1 Layer III frame")
+    bitrate = _BITRATES[header[2] >> 4] * 1000
+    sample_rate = _SAMPLE_RATES[(header[2] >> 2) & 3]
+    return 144 * bitrate // sample_rate + ((header[2] >> 1) & 1)
+
+
+def _count_frames(stream: bytes, bitrate_kbps: int) -> int:
+    """Number of frames; also proves every frame has the same (constant) bit rate."""
+    offset = frames = 0
+    while offset < len(stream):
+        header = stream[offset : offset + 4]
+        if _BITRATES[header[2] >> 4] != bitrate_kbps:
+            raise ValueError(f"frame {frames} is not {bitrate_kbps} kbps")
+        offset += _frame_length(header)
+        frames += 1
+    if offset != len(stream):
+        raise ValueError("truncated MPEG stream")
+    return frames
+
+
+def _info_frame(audio: bytes, frames: int, samples: int) -> bytes:
+    """A LAME 3.100 style Info frame for CBR (http://gabriel.mp3-tech.org/mp3infotag.html)."""
+    first = audio[:4]
+    header = bytes(
+        (first[0], first[1], first[2] & ~0x02 & 0xFF, first[3])
+    )  # no padding slot
+    size = _frame_length(header)
+    padding = frames * SAMPLES_PER_FRAME - ENCODER_DELAY - samples
+    if not 0 <= padding < 4096:
+        raise ValueError(f"unexpected encoder padding {padding}")
+    total = size + len(audio)
+    toc = bytes(i * 256 // 100 for i in range(100))
+    xing = (
+        b"Info"
+        + struct.pack(">III", 0x0F, frames, total)
+        + toc
+        + struct.pack(">I", 100 - 40 - 2)
+    )
+    bitrate = _BITRATES[header[2] >> 4]
+    lame = (
+        b"LAME3.100"
+        + bytes((0x01, 0))  # tag revision 0, method 1 = CBR; lowpass unknown
+        + bytes(4 + 2 + 2)  # peak, track and album gain: not computed
+        + bytes((0, min(bitrate, 255)))  # flags and ATH type; bit rate
+        + struct.pack(">I", (ENCODER_DELAY << 12 | padding) << 8)[:3]
+        + bytes((0x40, 0, 0, 0))  # source 44.1 kHz, mono; MP3 gain; preset unknown
+        + struct.pack(">IH", total, _crc16(audio))
+    )
+    body = header + bytes(_MONO_SIDE_INFO) + xing + lame
+    body += struct.pack(">H", _crc16(body))
+    return body + bytes(size - len(body))
+
+
+def encode_mp3(
+    samples: npt.NDArray[np.float32],
+    sample_rate: int = SAMPLE_RATE,
+    *,
+    bitrate_kbps: int = DEFAULT_BITRATE,
+    quality: int = 2,
+) -> bytes:
+    """Mono CBR MPEG-1 Layer III with a gapless Info frame; same input, same bytes."""
+    if sample_rate not in _SAMPLE_RATES:
+        raise ValueError(f"MPEG-1 cannot carry {sample_rate} Hz")
+    if bitrate_kbps not in _BITRATES[1:]:
+        raise ValueError(f"{bitrate_kbps} kbps is not an MPEG-1 Layer III bit rate")
+    if samples.ndim != 1 or samples.size == 0:
+        raise ValueError("expected non-empty mono samples")
+    pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    encoder = lameenc.Encoder()
+    encoder.silence()
+    encoder.set_channels(1)
+    encoder.set_in_sample_rate(sample_rate)
+    encoder.set_out_sample_rate(sample_rate)
+    encoder.set_bit_rate(bitrate_kbps)
+    encoder.set_quality(quality)
+    audio = bytes(encoder.encode(pcm)) + bytes(encoder.flush())
+    frames = _count_frames(audio, bitrate_kbps)
+    return _info_frame(audio, frames, samples.size) + audio
+
+
+# ---------------------------------------------------------------- chapters
+
+
+def chapters_for(
+    segments: Sequence[SpeechSegment],
+    timings: Mapping[str, tuple[float, float]],
+    duration: float,
+) -> list[Chapter]:
+    """Chapters from the segments that start one, covering 0..duration with no gaps."""
+    duration_ms = round(duration * 1000)
+    starts: list[tuple[str, int]] = []
+    for segment in segments:
+        if segment.chapter is None:
+            continue
+        if not segment.chapter.strip():
+            raise ValueError(
+                f"segment {segment.id!r} starts a chapter with an empty title"
+            )
+        onset = timings[segment.id][0]
+        start = (
+            0
+            if not starts
+            else round((onset - min(CHAPTER_LEAD, segment.pause_before)) * 1000)
+        )
+        starts.append((segment.chapter.strip(), start))
+    chapters = [
+        Chapter(title, start, starts[i + 1][1] if i + 1 < len(starts) else duration_ms)
+        for i, (title, start) in enumerate(starts)
+    ]
+    for chapter in chapters:
+        if chapter.end_ms <= chapter.start_ms:
+            raise ValueError(f"chapter {chapter.title!r} would have no duration")
+    return chapters
+
+
+# ---------------------------------------------------------------- tags
+
+# ISO 639-1 -> ISO 639-2/T (the terminology codes, same as ISO 639-3).
+_ISO639_2: Final = {
+    "ar": "ara", "bg": "bul", "bn": "ben", "ca": "cat", "cs": "ces", "cy": "cym",
+    "da": "dan", "de": "deu", "el": "ell", "en": "eng", "eo": "epo", "es": "spa",
+    "et": "est", "eu": "eus", "fa": "fas", "fi": "fin", "fr": "fra", "ga": "gle",
+    "gd": "gla", "gl": "glg", "he": "heb", "hi": "hin", "hr": "hrv", "hu": "hun",
+    "hy": "hye", "id": "ind", "is": "isl", "it": "ita", "ja": "jpn", "ka": "kat",
+    "ko": "kor", "la": "lat", "lt": "lit", "lv": "lav", "mk": "mkd", "ms": "msa",
+    "mt": "mlt", "nb": "nob", "nl": "nld", "nn": "nno", "no": "nor", "pl": "pol",
+    "pt": "por", "ro": "ron", "ru": "rus", "sk": "slk", "sl": "slv", "sq": "sqi",
+    "sr": "srp", "sv": "swe", "sw": "swa", "ta": "tam", "th": "tha", "tr": "tur",
+    "uk": "ukr", "ur": "urd", "vi": "vie", "zh": "zho",
+}  # fmt: skip
+
+
+def iso639_2(language: str) -> str:
+    """ISO 639-2 code for a BCP-47 tag: "en-GB" -> "eng"; "und" when not known."""
+    primary = language.strip().replace("_", "-").split("-")[0].lower()
+    if len(primary) == 3 and primary.isalpha():
+        return primary
+    return _ISO639_2.get(primary, "und")
+
+
+def _image_mime(data: bytes) -> str:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    raise ValueError("cover art must be PNG (or JPEG) bytes")
+
+
+def id3_tags(
+    metadata: Mp3Metadata, chapters: Sequence[Chapter], duration: float
+) -> Any:
+    language = iso639_2(metadata.language)
+    tags = id3.ID3()
+    tags.add(id3.TIT2(encoding=_UTF8, text=[metadata.title]))
+    if metadata.artist:
+        tags.add(id3.TPE1(encoding=_UTF8, text=[metadata.artist]))
+    if metadata.publisher:
+        tags.add(id3.TPUB(encoding=_UTF8, text=[metadata.publisher]))
+    tags.add(id3.TALB(encoding=_UTF8, text=[metadata.album or metadata.title]))
+    if metadata.year:
+        tags.add(id3.TDRC(encoding=_UTF8, text=[metadata.year]))
+    tags.add(id3.TLAN(encoding=_UTF8, text=[language]))
+    tags.add(id3.TLEN(encoding=_UTF8, text=[str(round(duration * 1000))]))
+    if metadata.comment:
+        tags.add(
+            id3.COMM(encoding=_UTF8, lang=language, desc="", text=[metadata.comment])
+        )
+    if metadata.cover_png:
+        tags.add(
+            id3.APIC(
+                encoding=_UTF8,
+                mime=_image_mime(metadata.cover_png),
+                type=id3.PictureType.COVER_FRONT,
+                desc="Cover",
+                data=metadata.cover_png,
+            )
+        )
+    if chapters:
+        ids = [f"chp{index}" for index in range(len(chapters))]
+        for element_id, chapter in zip(ids, chapters, strict=True):
+            tags.add(
+                id3.CHAP(
+                    element_id=element_id,
+                    start_time=chapter.start_ms,
+                    end_time=chapter.end_ms,
+                    # byte offsets unused: players go by time
+                    start_offset=0xFFFFFFFF,
+                    end_offset=0xFFFFFFFF,
+                    sub_frames=[id3.TIT2(encoding=_UTF8, text=[chapter.title])],
+                )
+            )
+        tags.add(
+            id3.CTOC(
+                element_id="toc",
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[id3.TIT2(encoding=_UTF8, text=[metadata.title])],
+            )
+        )
+    return tags
+
+
+def tag_mp3(
+    mp3: bytes,
+    metadata: Mp3Metadata,
+    chapters: Sequence[Chapter] = (),
+    *,
+    duration: float,
+    id3_version: Literal[3, 4] = 4,
+) -> bytes:
+    """The MP3 with an ID3v2 tag in front; no padding and no dates, so deterministic."""
+    buffer = io.BytesIO(mp3)
+    id3_tags(metadata, chapters, duration).save(
+        buffer, v1=0, v2_version=id3_version, padding=lambda _info: 0
+    )
+    return buffer.getvalue()
+
+
+def build_mp3(
+    samples: npt.NDArray[np.float32],
+    metadata: Mp3Metadata,
+    chapters: Sequence[Chapter] = (),
+    *,
+    sample_rate: int = SAMPLE_RATE,
+    bitrate_kbps: int = DEFAULT_BITRATE,
+    id3_version: Literal[3, 4] = 4,
+) -> bytes:
+    """Encode and tag in one step; the duration in the tags is the sample count's."""
+    duration = samples.size / sample_rate
+    if chapters and chapters[-1].end_ms != round(duration * 1000):
+        raise ValueError("the last chapter must end at the end of the audio")
+    encoded = encode_mp3(samples, sample_rate, bitrate_kbps=bitrate_kbps)
+    return tag_mp3(
+        encoded, metadata, chapters, duration=duration, id3_version=id3_version
+    )

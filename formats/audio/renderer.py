@@ -1,0 +1,62 @@
+"""The audio edition: the article spoken, chaptered MP3 at ACX levels, and its WebVTT transcript."""
+
+from __future__ import annotations
+
+from publish.model import Document, plain_text
+from publish.renderer import RenderContext, Rendition
+from publish.speech import segments as speech_segments
+
+from .engine import SynthesisError, VoiceSettings, engine_version, synthesise
+from .mastering import master
+from .mp3 import Mp3Metadata, build_mp3, chapters_for
+from .vtt import webvtt
+
+
+class AudioRenderer:
+    name = "audio"
+    description = "Spoken edition: chaptered MP3 (ACX levels, ID3 chapters) and WebVTT transcript"
+    suffixes = (".mp3", ".vtt")
+    media_type = "audio/mpeg"
+    uses: tuple[str, ...] = ()
+
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        from formats.epub.cover import make_cover
+
+        settings = context.settings
+        segments = speech_segments(document, settings.read_citations)
+        voice = VoiceSettings(language=document.meta.lang, rate=settings.speech_rate, voice_id=settings.voice)
+        try:
+            clips = synthesise(segments, voice)
+        except SynthesisError as exc:
+            raise RuntimeError(f"speech synthesis failed: {exc}") from exc
+        track = master(segments, clips)
+        chapters = chapters_for(segments, track.timings, track.duration)
+        meta = document.meta
+        disclaimer = " ".join(plain_text(b.children) for b in document.disclaimer if hasattr(b, "children"))
+        tags = Mp3Metadata(
+            title=meta.title,
+            language=meta.lang,
+            artist=", ".join(meta.authors) or None,
+            publisher=meta.publisher or None,
+            album=meta.publisher or meta.title,
+            year=meta.date[:4] or None,
+            comment=disclaimer or None,
+            cover_png=make_cover(meta.title, meta.subtitle or None),
+        )
+        mp3 = context.out_dir / f"{document.slug}.mp3"
+        mp3.write_bytes(build_mp3(track.samples, tags, chapters, bitrate_kbps=settings.bitrate))
+        vtt = context.out_dir / f"{document.slug}.vtt"
+        vtt.write_text(webvtt(segments, track.timings), encoding="utf-8")
+        return Rendition(
+            files=(mp3, vtt),
+            facts={
+                "duration": round(track.duration, 3),
+                "timings": {id: [round(a, 3), round(b, 3)] for id, (a, b) in track.timings.items()},
+                "chapters": [[c.title, c.start_ms, c.end_ms] for c in chapters],
+                "levels": {"rms_db": round(track.levels.rms_db, 2), "peak_db": round(track.levels.peak_db, 2),
+                           "noise_floor_db": round(track.levels.noise_floor_db, 2)},
+                "voice": clips[0].voice if clips else "",
+                "engine": engine_version(),
+                "bitrate": settings.bitrate,
+            },
+        )
