@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -23,6 +24,21 @@ class Settings:
     bitrate: int = 192
     read_citations: bool = False
     source_date_epoch: int | None = None
+
+
+# Editions of an undated article built without SOURCE_DATE_EPOCH still get one fixed date,
+# so that the same source always gives the same bytes.
+FALLBACK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def publication_time(document: Document, settings: Settings) -> datetime:
+    """The date an edition states: the source's own, else SOURCE_DATE_EPOCH, else a fixed one."""
+    if document.meta.date:
+        year, month, day = ([int(p) for p in document.meta.date.split("-")] + [1, 1])[:3]
+        return datetime(year, month, day, tzinfo=UTC)
+    if settings.source_date_epoch is not None:
+        return datetime.fromtimestamp(settings.source_date_epoch, tz=UTC)
+    return FALLBACK_TIME
 
 
 @dataclass(frozen=True)
