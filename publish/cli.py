@@ -62,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one "path:line:col: message" line
     args = parser().parse_args(argv)
     try:
         if args.command == "formats":
@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def list_formats() -> int:
     for name, renderer in registered().items():
-        print(f"{name:<12} {' '.join(renderer.suffixes):<28} {renderer.description}")
+        print(f"{name:<16} {' '.join(renderer.suffixes):<24} {renderer.description}")
     return EXIT_OK
 
 
@@ -118,7 +118,7 @@ def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet
             if edition.ok:
                 if not quiet:
                     files = ", ".join(edition.files)
-                    console.print(f"[green]✓[/] {outcome.slug}  {edition.name:<12} {edition.seconds:6.1f} s  {files}")
+                    console.print(f"[green]✓[/] {outcome.slug}  {edition.name:<16} {edition.seconds:6.1f} s  {files}")
             else:
                 console.print(f"[red]✗[/] {outcome.slug}  {edition.name}: ", end="")
                 console.print(edition.error, markup=False)

@@ -1,0 +1,61 @@
+"""The PDF editions: a tagged PDF/UA-1 for print and reading, and a large-print PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from publish import __version__, html
+from publish.errors import SourceError
+from publish.model import Document
+from publish.renderer import RenderContext, Rendition, publication_time
+
+from .weasy import PdfBuildError, PdfMetadata, stylesheets, write_pdf
+
+HERE = Path(__file__).parent
+
+
+class _PdfEdition:
+    edition: Literal["standard", "large-print"]
+    suffix: str
+    media_type = "application/pdf"
+    uses: tuple[str, ...] = ()
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return (self.suffix,)
+
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        page = html.render(html.environment(HERE / "templates"), "pdf.html.j2", document)
+        paper = context.settings.papersize or document.meta.papersize
+        meta = document.meta
+        when = publication_time(document, context.settings)
+        metadata = PdfMetadata(
+            title=meta.title, lang=meta.lang, authors=meta.authors, description=meta.description or None,
+            keywords=meta.keywords, publisher=meta.publisher or None, rights=meta.rights or None,
+            created=when, modified=when, creator_tool=f"accessible-publish {__version__}",
+        )
+        out = context.out_dir / f"{document.slug}{self.suffix}"
+        try:
+            layout = write_pdf(page, base_dir=context.article_dir, allowed_roots=[context.article_dir],
+                               stylesheets=stylesheets(self.edition, "letter" if paper == "letter" else "a4"),
+                               out=out, metadata=metadata)
+        except PdfBuildError as exc:
+            # Refused or missing resources are the source's doing: name the article.
+            raise SourceError(document.source, "; ".join(exc.problems)) from None
+        return Rendition(files=(out,), facts={"pages": layout.pages, "page_starts": layout.page_starts,
+                                              "papersize": paper})
+
+
+class PdfRenderer(_PdfEdition):
+    name = "pdf"
+    description = "Tagged PDF/UA-1 in Literata, bookmarks, linked citations (A4 or US Letter)"
+    edition = "standard"
+    suffix = ".pdf"
+
+
+class LargePrintPdfRenderer(_PdfEdition):
+    name = "large-print-pdf"
+    description = "Large-print tagged PDF/UA-1: 18 pt Atkinson Hyperlegible, for printing"
+    edition = "large-print"
+    suffix = ".large-print.pdf"
