@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from publish import __version__, html
+from publish import __version__, assets, html
 from publish.errors import SourceError
 from publish.model import Document
 from publish.renderer import RenderContext, Rendition, publication_time
@@ -26,7 +26,11 @@ class _PdfEdition:
         return (self.suffix,)
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
-        page = html.render(html.environment(HERE / "templates"), "pdf.html.j2", document)
+        # Images are resolved (and contained) before WeasyPrint sees them, so a bad path is
+        # reported at its source line; the fetcher stays as the second line of defence.
+        images = {f.src: assets.resolve(document, f).as_uri() for f in assets.figures(document)}
+        page = html.render(html.environment(HERE / "templates"), "pdf.html.j2", document,
+                           image_src=images.__getitem__)
         paper = context.settings.papersize or document.meta.papersize
         meta = document.meta
         when = publication_time(document, context.settings)
