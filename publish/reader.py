@@ -49,8 +49,12 @@ CITATION = re.compile(r"\[(-?@[^\[\]]*?)\]")
 CITE_KEY = re.compile(r"^-?@([\w][\w:.#$%&\-+?<>~/]*?)(?:,\s*(.+))?$")
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 # Ids the page templates use for their own landmarks; headings never take them.
-RESERVED_IDS = frozenset({"main", "title", "toc", "toc-heading", "disclaimer", "disclaimer-heading",
-                          "references", "references-heading", "footnotes", "footnotes-heading", "audio"})
+RESERVED_IDS = frozenset({"main", "title", "toc", "toc-heading", "toc-title", "disclaimer", "disclaimer-heading",
+                          "references", "references-heading", "footnotes", "footnotes-heading", "audio",
+                          "listen-heading", "landmarks", "landmarks-title", "page-list", "page-list-title"})
+# The ids the reader numbers (p-3, fnref-1-2...) and the editions' page breaks (page-3): a heading
+# whose slug looks like one of them would clash with a later block, so it takes a prefix.
+GENERATED_ID = re.compile(r"^(?:disclaimer-)?(?:p|li|list|quote|code|hr|fig|tbl|cite|fn|fnref|page)(?:-\d+)*$")
 
 
 def _markdown() -> MarkdownIt:
@@ -82,15 +86,17 @@ def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
     style = citations.load_style(meta.csl_style, article_dir, path, front.lines.get("csl", 2))
     entries = citations.bibliography(items, front.item_lines.get("references", []), style, path)
     numbers = {entry.key: entry.number for entry in entries}
+    used_ids = set(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
+    ref_ids = {entry.key: _unique(reference_id(entry.key), used_ids) for entry in entries}
 
-    body_reader = _BodyReader(path, front.body, front.body_line, numbers, prefix="")
+    body_reader = _BodyReader(path, front.body, front.body_line, numbers, prefix="", used_ids=used_ids)
     body = body_reader.blocks()
     disclaimer_text = fields.text("disclaimer")
     disclaimer: tuple[Block, ...] = ()
     if disclaimer_text:
         # The disclaimer's own lines are not the file's; errors point at its key instead.
         disclaimer_reader = _BodyReader(path, disclaimer_text, front.lines.get("disclaimer", 2), numbers,
-                                        prefix="disclaimer-", fixed_line=True)
+                                        prefix="disclaimer-", used_ids=used_ids, fixed_line=True)
         disclaimer = disclaimer_reader.blocks()
         if disclaimer_reader.notes:
             raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
@@ -100,7 +106,7 @@ def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
         for key in citation.keys:
             cited_by.setdefault(key, []).append(citation.id)
     references = tuple(
-        Reference(id=reference_id(e.key), line=e.line, key=e.key, number=e.number, children=e.children,
+        Reference(id=ref_ids[e.key], line=e.line, key=e.key, number=e.number, children=e.children,
                   csl_json=e.csl_json, cited_by=tuple(cited_by.get(e.key, ())))
         for e in entries
     )
@@ -126,6 +132,16 @@ def slug_of(path: Path) -> str:
 
 def reference_id(key: str) -> str:
     return "ref-" + re.sub(r"[^\w-]", "-", key)
+
+
+def _unique(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not used yet; it becomes used."""
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate)
+    return candidate
 
 
 def slugify(text: str) -> str:
@@ -160,11 +176,13 @@ def _abbreviations(fields: Fields, value: Any) -> tuple[AbbreviationDef, ...]:
         raise fields.error("abbreviations", "'abbreviations' must map each term to its expansion")
     out = []
     for term, spec in value.items():
+        if not isinstance(term, str | int | float) or not str(term).strip():
+            raise fields.error("abbreviations", f"the abbreviation {term!r} needs a term such as 'WHO'")
         if isinstance(spec, str):
             expansion, spoken = spec, spec
         elif isinstance(spec, dict) and isinstance(spec.get("expansion"), str):
             expansion = spec["expansion"]
-            spoken = spec.get("spoken") if isinstance(spec.get("spoken"), str) else expansion
+            spoken = spec["spoken"] if isinstance(spec.get("spoken"), str) else expansion
         else:
             raise fields.error("abbreviations", f"abbreviation '{term}' needs an 'expansion'")
         out.append(AbbreviationDef(str(term), expansion.strip(), spoken.strip()))
@@ -175,7 +193,7 @@ class _BodyReader:
     """Turns markdown-it's token stream into model blocks, assigning stable ids on the way."""
 
     def __init__(self, path: Path, text: str, first_line: int, numbers: dict[str, int], prefix: str,
-                 fixed_line: bool = False):
+                 used_ids: set[str], fixed_line: bool = False):
         self.path = path
         self.lines = text.split("\n")
         self.first_line = first_line
@@ -183,7 +201,7 @@ class _BodyReader:
         self.numbers = numbers
         self.prefix = prefix
         self.counters: dict[str, int] = {}
-        self.used_ids: set[str] = set(RESERVED_IDS)
+        self.used_ids = used_ids
         self.citations: list[Citation] = []
         self.notes: dict[int, tuple[int, list[Block]]] = {}
         self.note_refs: dict[int, list[str]] = {}
@@ -197,16 +215,20 @@ class _BodyReader:
             return self.first_line
         return self.first_line + token.map[0]
 
-    def locate(self, token: Token | None, needle: str) -> tuple[int, int]:
+    def locate(self, token: Token | None, needle: str | re.Pattern[str]) -> tuple[int, int]:
         """Line and column of ``needle`` in the source lines of ``token``'s block."""
         if token is not None and token.map is not None and not self.fixed_line:
             for offset in range(token.map[0], min(token.map[1], len(self.lines))):
-                col = self.lines[offset].find(needle)
+                if isinstance(needle, str):
+                    col = self.lines[offset].find(needle)
+                else:
+                    found = needle.search(self.lines[offset])
+                    col = found.start() if found else -1
                 if col >= 0:
                     return self.first_line + offset, col + 1
         return self.line_of(token), 1
 
-    def fail(self, token: Token | None, needle: str, message: str) -> SourceError:
+    def fail(self, token: Token | None, needle: str | re.Pattern[str], message: str) -> SourceError:
         line, col = self.locate(token, needle)
         return SourceError(self.path, message, line, col)
 
@@ -216,12 +238,9 @@ class _BodyReader:
 
     def heading_id(self, text: str) -> str:
         base = self.prefix + (slugify(text) or "section")
-        candidate, n = base, 1
-        while candidate in self.used_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.used_ids.add(candidate)
-        return candidate
+        if GENERATED_ID.match(base):
+            base = self.prefix + "section-" + slugify(text)
+        return _unique(base, self.used_ids)
 
     # -- blocks
     def blocks(self) -> tuple[Block, ...]:
@@ -369,7 +388,7 @@ class _BodyReader:
             elif kind == "image":
                 raise self.fail(block, "![", "an image must stand alone in its paragraph, where it becomes a figure")
             elif kind == "footnote_ref":
-                index, sub = int(t.meta["id"]), int(t.meta["subId"])
+                index, sub = int(t.meta["id"]), int(t.meta.get("subId", 0))  # inline notes ^[...] have none
                 ref_id = f"fnref-{index + 1}" + (f"-{sub + 1}" if sub else "")
                 self.note_refs.setdefault(index, []).append(ref_id)
                 out.append(FootnoteRef(ref_id, f"fn-{index + 1}", index + 1))
@@ -404,7 +423,9 @@ class _BodyReader:
             key = match.group(1)
             if key not in self.numbers:
                 known = ", ".join(sorted(self.numbers)) or "none"
-                raise self.fail(block, "@" + key, f"unknown citation key '@{key}' (known keys: {known})")
+                # The key as a whole (not the start of a longer known key), at its citation.
+                at_key = re.compile("@" + re.escape(key) + r"(?=\s*[,;\]])")
+                raise self.fail(block, at_key, f"unknown citation key '@{key}' (known keys: {known})")
             keys.append(key)
             locator = locator or (match.group(2) or "").strip()
         self.counters["cite"] = self.counters.get("cite", 0) + 1

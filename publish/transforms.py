@@ -8,7 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import SourceError
-from publish.model import Abbreviation, Block, Document, Heading, Inline, Link, Text
+from publish.model import (
+    Abbreviation,
+    Block,
+    BlockQuote,
+    Document,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    ListItem,
+    Text,
+    walk_blocks,
+)
 
 
 def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[Block, ...]:
@@ -16,7 +28,7 @@ def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[Block, ...]
 
     Pandoc articles start their body at ``#`` or ``##``; both are accepted.
     """
-    headings = [b for b in body if isinstance(b, Heading)]
+    headings = [b for b in walk_blocks(body) if isinstance(b, Heading)]  # in lists and quotes too
     if not headings:
         return body
     base = headings[0].level
@@ -35,9 +47,23 @@ def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[Block, ...]
     shift = 2 - base
     if shift == 0:
         return body
-    if any(h.level + shift > 6 for h in headings):
-        raise SourceError(path, "headings go deeper than level 6 once the title takes level 1", headings[0].line, 1)
-    return tuple(dataclasses.replace(b, level=b.level + shift) if isinstance(b, Heading) else b for b in body)
+    too_deep = [h for h in headings if h.level + shift > 6]
+    if too_deep:
+        raise SourceError(path, "headings go deeper than level 6 once the title takes level 1", too_deep[0].line, 1)
+    return _shift_headings(body, shift)
+
+
+def _shift_headings(blocks: tuple[Any, ...], shift: int) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            b = dataclasses.replace(b, level=b.level + shift)
+        elif isinstance(b, ListBlock):
+            b = dataclasses.replace(b, items=_shift_headings(b.items, shift))
+        elif isinstance(b, ListItem | BlockQuote):
+            b = dataclasses.replace(b, blocks=_shift_headings(b.blocks, shift))
+        out.append(b)
+    return tuple(out)
 
 
 def mark_abbreviations(document: Document) -> Document:
