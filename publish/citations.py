@@ -72,9 +72,11 @@ def validate(items: Any, item_lines: Sequence[int], path: Path, line: int) -> li
         key = item.get("id")
         if not isinstance(key, str) or not KEY.match(key):
             raise SourceError(path, "this reference needs an 'id' made of letters, digits and _:.-", where, 1)
-        if key in seen:
-            raise SourceError(path, f"duplicate reference id '{key}' (first used on line {seen[key]})", where, 1)
-        seen[key] = where
+        # citeproc-py folds ids to lower case, so ids differing only in case are one id.
+        if key.lower() in seen:
+            raise SourceError(path, f"duplicate reference id '{key}' (first used on line {seen[key.lower()]})",
+                              where, 1)
+        seen[key.lower()] = where
         for field, kind in (("type", str), ("title", str)):
             if not isinstance(item.get(field), kind) or not item[field].strip():
                 raise SourceError(path, f"reference '{key}' has no '{field}'", where, 1)
@@ -123,7 +125,9 @@ def bibliography(items: list[dict[str, Any]], lines: Sequence[int], style: Citat
     line_of = {item["id"]: lines[i] if i < len(lines) else 2 for i, item in enumerate(items)}
     by_key = {item["id"]: item for item in items}
     entries = []
-    for number, (key, text) in enumerate(zip(keys, formatted, strict=True), start=1):
+    original = {key.lower(): key for key in by_key}  # citeproc-py hands keys back in lower case
+    for number, (folded, text) in enumerate(zip(keys, formatted, strict=True), start=1):
+        key = original[folded.lower()]
         if key in et_al:
             text = _append_et_al(text)
         entries.append(
