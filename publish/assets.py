@@ -25,7 +25,7 @@ def resolve(document: Document, figure: Figure) -> Path:
     source = Path(document.source)
     article_dir = Path(document.figures_dir).resolve()
     url = urlsplit(figure.src)
-    if url.scheme and url.scheme != "file" or url.netloc:
+    if (url.scheme and url.scheme != "file") or url.netloc:
         raise SourceError(source, f"the image '{figure.src}' is not a file in the article's folder; "
                           "images are never fetched from the network", figure.line, 1)
     path = (article_dir / unquote(url.path)).resolve()

@@ -18,7 +18,7 @@ from publish import __version__
 from publish.errors import SourceError, UsageError
 from publish.model import Document
 from publish.reader import read_article
-from publish.renderer import Renderer, RenderContext, Rendition, Settings, ordered
+from publish.renderer import RenderContext, Renderer, Rendition, Settings, ordered
 
 MANIFEST = "manifest.json"
 
@@ -80,7 +80,7 @@ def build(
     sources: Sequence[Path],
     renderers: dict[str, Renderer],
     out: Path,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> list[ArticleOutcome]:
     outcomes = []
@@ -95,7 +95,7 @@ def build(
                 progress(str(source), "", "failed")
             continue
         outcome.slug = document.slug
-        outcome.editions = build_article(document, renderers, out, settings, progress)
+        outcome.editions = build_article(document, renderers, out, settings or Settings(), progress)
         outcomes.append(outcome)
     return outcomes
 

@@ -68,7 +68,8 @@ def validate(items: Any, item_lines: Sequence[int], path: Path, line: int) -> li
     for index, item in enumerate(items):
         where = item_lines[index] if index < len(item_lines) else line
         if not isinstance(item, dict):
-            raise SourceError(path, "each reference must be a CSL item (a mapping with 'id', 'type', 'title')", where, 1)
+            raise SourceError(path, "each reference must be a CSL item (a mapping with 'id', 'type', 'title')",
+                              where, 1)
         key = item.get("id")
         if not isinstance(key, str) or not KEY.match(key):
             raise SourceError(path, "this reference needs an 'id' made of letters, digits and _:.-", where, 1)
@@ -109,7 +110,9 @@ def _is_csl_date(value: Any) -> bool:
     )
 
 
-def bibliography(items: list[dict[str, Any]], lines: Sequence[int], style: CitationStylesStyle, path: Path) -> list[Entry]:
+def bibliography(
+    items: list[dict[str, Any]], lines: Sequence[int], style: CitationStylesStyle, path: Path
+) -> list[Entry]:
     """Format and order every reference; an entry's number is its place in the bibliography."""
     if not items:
         return []

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from publish import __version__
 from publish.build import ArticleOutcome, build, find_articles, select
-from publish.errors import SourceError, UsageError
+from publish.errors import UsageError
 from publish.renderer import Settings, registered
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2

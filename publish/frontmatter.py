@@ -14,11 +14,6 @@ from publish.errors import SourceError
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 PAPER_SIZES = ("a4", "letter")
-#: Keys Pandoc articles commonly carry that we read or knowingly pass over.
-KNOWN_KEYS = frozenset(
-    "title subtitle lang author date publisher description abstract keywords rights doi "
-    "references disclaimer abbreviations papersize csl nocite link-citations bibliography".split()
-)
 MAX_ALIAS_USES = 100  # YAML aliases beyond this are an expansion bomb, not an article
 MAX_NODES = 100_000  # YAML nodes once aliases are expanded: a few aliases can still mean billions
 
@@ -89,10 +84,8 @@ def split(text: str, path: Path) -> FrontMatter:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise SourceError(path, "the article must start with YAML front matter between '---' lines", 1, 1)
-    for end, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            break
-    else:
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), 0)
+    if not end:
         raise SourceError(path, "the front matter is not closed: add a line with '---' after it", 1, 1)
     yaml_text = "\n".join(lines[1:end])
     try:

@@ -11,7 +11,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, TypeAlias
 
 # ---------------------------------------------------------------- inline nodes
 
@@ -80,7 +80,7 @@ class Abbreviation:
     spoken: str
 
 
-Inline = Union[Text, Emphasis, Strong, Code, LineBreak, Link, Citation, FootnoteRef, Abbreviation]
+Inline: TypeAlias = Text | Emphasis | Strong | Code | LineBreak | Link | Citation | FootnoteRef | Abbreviation
 
 # ----------------------------------------------------------------- block nodes
 
@@ -173,7 +173,7 @@ class ThematicBreak:
     line: int
 
 
-Block = Union[Heading, Paragraph, ListBlock, ListItem, BlockQuote, Figure, Table, CodeBlock, ThematicBreak]
+Block: TypeAlias = Heading | Paragraph | ListBlock | ListItem | BlockQuote | Figure | Table | CodeBlock | ThematicBreak
 
 # ------------------------------------------------------------ document parts
 

@@ -92,9 +92,9 @@ def ordered(renderers: Mapping[str, Renderer]) -> list[str]:
         if name in done or name not in renderers:
             return
         if name in path:
-            raise ValueError(f"editions use each other in a cycle: {' -> '.join(path + (name,))}")
+            raise ValueError(f"editions use each other in a cycle: {' -> '.join((*path, name))}")
         for used in renderers[name].uses:
-            visit(used, path + (name,))
+            visit(used, (*path, name))
         done.append(name)
 
     for name in sorted(renderers):

@@ -36,7 +36,6 @@ from publish.model import (
     Table,
     Text,
     ThematicBreak,
-    citation_label,
     plain_text,
 )
 

@@ -71,7 +71,8 @@ def mark_abbreviations(document: Document) -> Document:
     if not document.abbreviations:
         return document
     by_term = {a.term: a for a in document.abbreviations}
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True)) + r")(?!\w)")
+    terms = "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)({terms})(?!\w)")
 
     def inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []

@@ -179,7 +179,7 @@ def engine_version(system_espeak: bool = False) -> str:
             )
             espeak = f"espeak-ng {probe.stdout.strip() or 'unavailable'} (system)"
         else:
-            import espeakng_loader  # type: ignore[import-untyped]
+            import espeakng_loader
 
             library = ctypes.CDLL(espeakng_loader.get_library_path())
             espeak = (
@@ -213,7 +213,7 @@ def _start_engine(settings: VoiceSettings) -> tuple[Any, str]:
         # dlopen("libespeak-ng.so.1") resolve to it by soname.
         os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
         ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
-    import pyttsx3  # type: ignore[import-untyped]
+    import pyttsx3
 
     engine = pyttsx3.init("espeak")
     voices = [
@@ -249,7 +249,7 @@ def _worker(
         active = engine.getProperty("voice")
         if str(active).lower() != voice.lower():
             raise SynthesisError(f"espeak kept voice {active!r} instead of {voice!r}")
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
+    except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", voice))
@@ -264,7 +264,7 @@ def _worker(
         try:
             engine.save_to_file(text, path)
             engine.runAndWait()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
         else:
             conn.send(("done", path))

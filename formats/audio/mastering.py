@@ -14,10 +14,11 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-import soxr  # type: ignore[import-untyped]
+import soxr
+
+from publish.speech import SpeechSegment
 
 from .engine import SegmentAudio
-from publish.speech import SpeechSegment
 
 Samples = npt.NDArray[np.float32]
 

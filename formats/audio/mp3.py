@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-import lameenc  # type: ignore[import-not-found]  # a bare extension module, no stubs
+import lameenc  # a bare extension module, no stubs
 import numpy as np
 import numpy.typing as npt
 from mutagen import id3 as _mutagen_id3

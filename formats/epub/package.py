@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ebooklib import epub  # type: ignore[import-untyped]
+from ebooklib import epub
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import etree  # type: ignore[import-untyped]
 from markupsafe import Markup

@@ -28,6 +28,13 @@ class PartSpec:
     prefixes: tuple[str, ...]  # ids starting so live in this part
 
 
+@dataclass(frozen=True)
+class Clip:
+    id: str
+    start: float
+    end: float
+
+
 PARTS = (
     PartSpec("notes.xhtml", "notes", "Notes", "endnotes", ("fn-", "footnotes")),
     PartSpec("disclaimer.xhtml", "disclaimer", "Disclaimer", "notice", ("disclaimer",)),
@@ -90,8 +97,8 @@ class EpubRenderer:
         toc = [TocEntry(e.title, f"{part_of(e.id).file_name}#{e.id}", e.level) for e in html.toc(document)]
         out = context.out_dir / f"{document.slug}.epub"
         audio_bytes = next(p for p in audio.files if p.suffix == ".mp3").read_bytes() if audio and overlays else None
-        write_epub(book, parts, toc, page_list, HERE / "css" / "epub.css", make_cover(meta.title, meta.subtitle or None),
-                   images, overlays, audio_bytes, out)
+        cover = make_cover(meta.title, meta.subtitle or None)
+        write_epub(book, parts, toc, page_list, HERE / "css" / "epub.css", cover, images, overlays, audio_bytes, out)
         return Rendition(files=(out,), facts={"pages_from": book.page_break_source, "page_list": len(page_list),
                                               "media_overlays": bool(overlays)})
 
@@ -129,12 +136,11 @@ def _overlays(document: Document, facts: Mapping[str, Any], parts: list[PartSpec
     template = env.get_template("overlay.smil.j2")
     overlays = []
     for spec in parts:
-        clips = [{"id": id, "start": start, "end": end} for id, (start, end) in timings.items()
-                 if part_of(id) is spec]
+        clips = [Clip(id, start, end) for id, (start, end) in timings.items() if part_of(id) is spec]
         if not clips:
             continue
         smil = template.render(part=spec.file_name, stem=spec.file_name.removesuffix(".xhtml"),
                                audio=f"audio/{document.slug}.mp3", clips=clips)
-        overlays.append(Overlay(spec.file_name, smil, round(sum(c["end"] - c["start"] for c in clips), 3)))
+        overlays.append(Overlay(spec.file_name, smil, round(sum(c.end - c.start for c in clips), 3)))
     return overlays
 

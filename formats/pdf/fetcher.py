@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import (  # type: ignore[import-untyped]
+from weasyprint.urls import (
     URLFetcher,
     URLFetcherResponse,
 )

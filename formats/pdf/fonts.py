@@ -109,7 +109,7 @@ def font_face_css(families: Iterable[FontFamily] = FAMILIES) -> str:
 
 @cache
 def _coverage(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())

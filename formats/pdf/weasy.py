@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pikepdf
-import pydyf  # type: ignore[import-untyped]
-import weasyprint  # type: ignore[import-untyped]
-from weasyprint.pdf import tags as weasy_tags  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+import pydyf
+import weasyprint
+from weasyprint.pdf import tags as weasy_tags
+from weasyprint.text.fonts import FontConfiguration
 
 from .fetcher import ContainedFetcher, FetchFailure, contained_fetcher
 from .fonts import FAMILIES, FontFamily, font_face_css, font_roots, uncovered_characters
