@@ -46,7 +46,8 @@ class ArticleOutcome:
         return self.error is None and all(e.ok for e in self.editions)
 
 
-Progress = Callable[[str, str, str], None]  # (article, edition, event) with event in start|done|failed
+# Called as (article, edition, None) when an edition starts and with its outcome when it ends.
+Progress = Callable[[str, str, "EditionOutcome | None"], None]
 
 
 def find_articles(paths: Sequence[Path]) -> list[Path]:
@@ -91,8 +92,6 @@ def build(
         except SourceError as exc:
             outcome.error = exc
             outcomes.append(outcome)
-            if progress:
-                progress(str(source), "", "failed")
             continue
         outcome.slug = document.slug
         outcome.editions = build_article(document, renderers, out, settings or Settings(), progress)
@@ -115,7 +114,7 @@ def build_article(
     with tempfile.TemporaryDirectory(prefix=f".staging-{document.slug}-", dir=out) as staging:
         for name, renderer in renderers.items():
             if progress:
-                progress(document.slug, name, "start")
+                progress(document.slug, name, None)
             started = time.perf_counter()
             edition_dir = Path(staging) / name
             edition_dir.mkdir()
@@ -140,7 +139,7 @@ def build_article(
                 outcomes.append(EditionOutcome(name, True, time.perf_counter() - started,
                                                files=tuple(p.name for p in rendition.files)))
             if progress:
-                progress(document.slug, name, "done" if outcomes[-1].ok else "failed")
+                progress(document.slug, name, outcomes[-1])
         publish_editions(document, target, results)
     return outcomes
 

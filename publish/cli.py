@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from publish import __version__
-from publish.build import ArticleOutcome, build, find_articles, select
+from publish.build import ArticleOutcome, EditionOutcome, build, find_articles, select
 from publish.errors import UsageError
 from publish.renderer import Settings, registered
 
@@ -99,31 +99,34 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     )
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def progress(article: str, edition: str, event: str) -> None:
-        if not args.quiet and event == "start":
-            console.print(f"[bold]{article}[/]  {edition} …")
+    def progress(article: str, edition: str, outcome: EditionOutcome | None) -> None:
+        if outcome is None:
+            if not args.quiet:
+                console.print(f"  {article}  {edition} …", style="dim")
+        elif outcome.ok:
+            if not args.quiet:
+                files = ", ".join(outcome.files)
+                console.print(f"[green]✓[/] {article}  {edition:<16} {outcome.seconds:6.1f} s  {files}")
+        else:
+            console.print(f"[red]✗[/] {article}  {edition}: ", end="")
+            console.print(outcome.error, markup=False)
+            if outcome.detail:
+                console.print(outcome.detail if args.debug else "  (run again with --debug to see the traceback)",
+                              markup=False)
 
     outcomes = build(sources, renderers, args.out, settings, progress)
-    return report(outcomes, args.out, console, quiet=args.quiet, debug=args.debug)
+    return report(outcomes, args.out, console, quiet=args.quiet)
 
 
-def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet: bool, debug: bool) -> int:
+def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet: bool) -> int:
+    """Print what the progress lines could not (unreadable sources) and choose the exit code."""
     code = EXIT_OK
     for outcome in outcomes:
         if outcome.error is not None:
             console.print(str(outcome.error), markup=False)
             code = EXIT_BAD_INPUT
-            continue
         for edition in outcome.editions:
-            if edition.ok:
-                if not quiet:
-                    files = ", ".join(edition.files)
-                    console.print(f"[green]✓[/] {outcome.slug}  {edition.name:<16} {edition.seconds:6.1f} s  {files}")
-            else:
-                console.print(f"[red]✗[/] {outcome.slug}  {edition.name}: ", end="")
-                console.print(edition.error, markup=False)
-                if debug and edition.detail:
-                    console.print(edition.detail, markup=False)
+            if not edition.ok:
                 code = max(code, EXIT_BAD_INPUT if edition.bad_input else EXIT_FAILED)
     if not quiet and code == EXIT_OK:
         console.print(f"Built {len(outcomes)} article(s) into {out}/")
