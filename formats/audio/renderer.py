@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publish.model import Document, plain_text
+from publish.model import Document, Heading, Paragraph, plain_text, walk_blocks
 from publish.renderer import RenderContext, Rendition
 from publish.speech import segments as speech_segments
 
@@ -32,7 +32,8 @@ class AudioRenderer:
         track = master(segments, clips)
         chapters = chapters_for(segments, track.timings, track.duration)
         meta = document.meta
-        disclaimer = " ".join(plain_text(b.children) for b in document.disclaimer if hasattr(b, "children"))
+        disclaimer = " ".join(plain_text(b.children) for b in walk_blocks(document.disclaimer)
+                              if isinstance(b, Paragraph | Heading))
         tags = Mp3Metadata(
             title=meta.title,
             language=meta.lang,

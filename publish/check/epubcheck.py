@@ -20,7 +20,7 @@ from publish.check.findings import Finding, Severity, ToolMissing
 
 CHECK = "epubcheck"
 JAVA_INSTALL = "a Java 11+ runtime on PATH (Debian: apt-get install -y default-jre-headless)"
-# epubcheck's own levels -> (ours, fails the build). Warnings fail because
+# epubcheck's own levels -> (our severity, ok). Warnings are not ok because
 # the design requires EPUBs to be "epubcheck clean".
 _LEVELS: dict[str, tuple[Severity, bool]] = {
     "FATAL": ("error", False),

@@ -27,8 +27,8 @@ from formats.audio.mastering import (
     measure,
 )
 from formats.audio.mp3 import Mp3Metadata, build_mp3, chapters_for
-from publish.speech import SpeechSegment
 from formats.audio.vtt import webvtt
+from publish.speech import SpeechSegment
 
 # mutagen's readers are untyped: reach them through Any.
 ID3: Any = id3.ID3

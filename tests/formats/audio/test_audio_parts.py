@@ -34,8 +34,8 @@ from formats.audio.mastering import (
     rms_db,
 )
 from formats.audio.mp3 import Mp3Metadata, build_mp3, chapters_for, encode_mp3, iso639_2
-from publish.speech import SpeechSegment
 from formats.audio.vtt import escape, timestamp, webvtt
+from publish.speech import SpeechSegment
 
 # mutagen's readers are untyped: reach them through Any.
 ID3: Any = id3.ID3

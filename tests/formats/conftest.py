@@ -1,0 +1,131 @@
+"""Whole-article builds shared by the edition tests under tests/formats/.
+
+The seed article and the "everything" fixture are each built ONCE per test session through
+the real pipeline (``publish.build.build_article``) with a fixed SOURCE_DATE_EPOCH, so the
+EPUB and audio tests read the very files ``nox -s publish`` would publish. Audio synthesis
+is the slow part (about 6 s for the seed), which is why the builds are cached here rather
+than made per module.
+
+    def test_x(article_builds: ArticleBuilds) -> None:
+        seed = article_builds.get("seed")
+        epub = seed.file("epub", ".epub")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from publish.build import EditionOutcome, build_article, select
+from publish.model import Document
+from publish.reader import read_article
+from publish.renderer import Renderer, Settings, registered
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLES = {
+    "seed": ROOT / "source" / "gut-barrier" / "article.md",
+    "everything": ROOT / "tests" / "fixtures" / "everything" / "article.md",
+}
+SETTINGS = Settings(source_date_epoch=1700000000)
+EDITIONS = ("audio", "epub", "large-print")
+
+
+def edition_names() -> list[str]:
+    """The editions the tests build: audio, EPUB and large print, plus the PDF when installed
+    (the EPUB's page list follows the PDF's layout)."""
+    names = list(EDITIONS)
+    if "pdf" in registered():
+        names.append("pdf")
+    return names
+
+
+def renderers() -> dict[str, Renderer]:
+    return select(registered(), edition_names())
+
+
+@dataclass
+class ArticleBuild:
+    """One article built into ``dist`` (``dist/<slug>/`` holds the published files)."""
+
+    name: str  # "seed" or "everything"
+    document: Document
+    dist: Path
+    outcomes: list[EditionOutcome] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.dist / self.document.slug
+
+    def outcome(self, edition: str) -> EditionOutcome | None:
+        return next((o for o in self.outcomes if o.name == edition), None)
+
+    def built(self, edition: str) -> bool:
+        found = self.outcome(edition)
+        return found is not None and found.ok
+
+    def file(self, edition: str, suffix: str) -> Path:
+        """The published file of an edition; fails the test (with the error) if it did not build."""
+        found = self.outcome(edition)
+        assert found is not None, f"{edition} was not built for {self.name}"
+        assert found.ok, f"{edition} of {self.name} failed: {found.error}\n{found.detail}"
+        path = self.folder / f"{self.document.slug}{suffix}"
+        assert path.is_file(), f"{path} is missing after a successful build"
+        return path
+
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+        return data
+
+    def facts(self, edition: str) -> dict[str, Any]:
+        facts: dict[str, Any] = self.manifest["editions"][edition]["facts"]
+        return facts
+
+    @cached_property
+    def decoded_mp3(self) -> tuple[npt.NDArray[np.float32], int]:
+        """The audio edition's MP3 decoded with soundfile (frames x channels, sample rate), once."""
+        import soundfile as sf  # type: ignore[import-untyped]
+
+        samples, rate = sf.read(self.file("audio", ".mp3"), dtype="float32", always_2d=True)
+        return samples, int(rate)
+
+
+class ArticleBuilds:
+    """Builds each article on first use, then hands out the same build."""
+
+    def __init__(self, make_dist: Callable[[], Path]) -> None:
+        self._make_dist = make_dist
+        self._done: dict[str, ArticleBuild] = {}
+
+    def get(self, name: str) -> ArticleBuild:
+        if name not in self._done:
+            document = read_article(ARTICLES[name])
+            dist = self._make_dist()
+            outcomes = build_article(document, renderers(), dist, SETTINGS)
+            self._done[name] = ArticleBuild(name, document, dist, outcomes)
+        return self._done[name]
+
+
+@pytest.fixture(scope="session")
+def article_builds(tmp_path_factory: pytest.TempPathFactory) -> ArticleBuilds:
+    """The seed and the everything fixture, each built once per session."""
+    return ArticleBuilds(lambda: tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def article_rebuilds(tmp_path_factory: pytest.TempPathFactory) -> ArticleBuilds:
+    """A second, independent build of each article (same settings), for reproducibility."""
+    return ArticleBuilds(lambda: tmp_path_factory.mktemp("dist-again"))
+
+
+@pytest.fixture(scope="session")
+def seed_build(article_builds: ArticleBuilds) -> ArticleBuild:
+    return article_builds.get("seed")
