@@ -58,7 +58,11 @@ GENERATED_ID = re.compile(r"^(?:disclaimer-)?(?:p|li|list|quote|code|hr|fig|tbl|
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+    # markdown-it would silently leave a file: or javascript: link as literal text; every URL is
+    # parsed instead, so links are filtered by SAFE_SCHEMES and images refused with a located error.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
 
 
 def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:

@@ -41,10 +41,8 @@ EDITIONS = ("audio", "epub", "large-print")
 def edition_names() -> list[str]:
     """The editions the tests build: audio, EPUB and large print, plus the PDF when installed
     (the EPUB's page list follows the PDF's layout)."""
-    names = list(EDITIONS)
-    if "pdf" in registered():
-        names.append("pdf")
-    return names
+    installed = registered()
+    return [*EDITIONS, *(name for name in ("pdf", "large-print-pdf") if name in installed)]
 
 
 def renderers() -> dict[str, Renderer]:
