@@ -3,24 +3,17 @@ finished files into ``dist/<slug>/`` so a failed edition never replaces the last
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from publish import __version__
+from publish import __version__, output
 from publish.errors import SourceError, UsageError
 from publish.model import Document
 from publish.reader import read_article
 from publish.renderer import RenderContext, Renderer, Rendition, Settings, ordered
-
-MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -106,17 +99,14 @@ def build_article(
     settings: Settings,
     progress: Progress | None = None,
 ) -> list[EditionOutcome]:
-    target = out / document.slug
-    target.mkdir(parents=True, exist_ok=True)
     results: dict[str, Rendition] = {}
     outcomes: list[EditionOutcome] = []
-    # The staging folder sits inside dist/ so the final moves are renames on one file system.
-    with tempfile.TemporaryDirectory(prefix=f".staging-{document.slug}-", dir=out) as staging:
+    with output.staging(out, document.slug) as staging:
         for name, renderer in renderers.items():
             if progress:
                 progress(document.slug, name, None)
             started = time.perf_counter()
-            edition_dir = Path(staging) / name
+            edition_dir = staging / name
             edition_dir.mkdir()
             context = RenderContext(
                 out_dir=edition_dir,
@@ -140,73 +130,18 @@ def build_article(
                                                files=tuple(p.name for p in rendition.files)))
             if progress:
                 progress(document.slug, name, outcomes[-1])
-        publish_editions(document, target, results)
+        editions = {name: output.Edition(r.files, r.facts) for name, r in results.items()}
+        output.commit(out, document.slug, editions, article_info(document))
     return outcomes
+
+
+def article_info(document: Document) -> dict[str, str]:
+    """What the manifest says of the article itself."""
+    return {"slug": document.slug, "source": document.source, "title": document.meta.title,
+            "lang": document.meta.lang, "generator": f"accessible-publish {__version__}"}
 
 
 def _check_inside(rendition: Rendition, folder: Path) -> None:
     for path in rendition.files:
         if path.parent != folder or not path.is_file():
             raise RuntimeError(f"renderer reported {path}, which is not a file it wrote in {folder}")
-
-
-def publish_editions(document: Document, target: Path, results: dict[str, Rendition]) -> None:
-    """Move finished editions into place, then rewrite the manifest to describe what is there."""
-    manifest = read_manifest(target)
-    for name, rendition in results.items():
-        for path in rendition.files:
-            os.replace(path, target / path.name)
-        manifest["editions"][name] = {
-            "files": [describe(target / path.name) for path in rendition.files],
-            "facts": _jsonable(rendition.facts),
-        }
-    manifest.update(
-        slug=document.slug,
-        source=document.source,
-        title=document.meta.title,
-        lang=document.meta.lang,
-        generator=f"accessible-publish {__version__}",
-    )
-    # Editions whose files are gone (deleted by hand) are not described.
-    manifest["editions"] = {
-        name: entry for name, entry in sorted(manifest["editions"].items())
-        if all((target / f["name"]).is_file() for f in entry["files"])
-    }
-    write_atomically(target / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-
-
-def read_manifest(target: Path) -> dict[str, Any]:
-    try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-        if isinstance(manifest, dict) and isinstance(manifest.get("editions"), dict):
-            return manifest
-    except (OSError, ValueError):
-        pass
-    return {"editions": {}}
-
-
-def describe(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"name": path.name, "size": path.stat().st_size, "sha256": digest.hexdigest()}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp's private mode is wrong for a published file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
-

@@ -430,7 +430,7 @@ def test_cli_builds_a_good_article(good_article: Path, tmp_path: Path, capsys: p
     (entry,) = manifest["editions"]["large-print"]["files"]
     data = page.read_bytes()
     assert entry == {"name": page.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    assert not [p for p in (out).iterdir() if p.name.startswith(".staging")]
+    assert not list((out / ".staging").iterdir()), "a finished build leaves no staging folder behind"
 
 
 def test_cli_failed_build_keeps_the_last_good_edition(good_article: Path, tmp_path: Path,
