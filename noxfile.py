@@ -43,6 +43,6 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON[0])
 def lint(session: nox.Session) -> None:
     """ruff, and mypy --strict on the package code."""
-    session.install(".[lint]")
+    session.install(".[test,lint]")
     session.run("ruff", "check", "publish", "formats", "tests", "noxfile.py")
     session.run("mypy", "--strict", "publish", "formats")
