@@ -6,10 +6,10 @@ The same PNG is used as the EPUB cover and as the audio edition's ID3 cover art.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import fontpkg  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
+
+from publish.fonts import atkinson
 
 WIDTH = 1600
 HEIGHT = 2560
@@ -17,7 +17,6 @@ MARGIN = 160
 BACKGROUND = (11, 31, 51)  # deep navy; white on it is about 16:1
 FOREGROUND = (255, 255, 255)
 ACCENT = (255, 214, 10)  # yellow rule, about 11:1 on the background
-FAMILY = "Atkinson Hyperlegible"
 
 _TITLE_SIZES = range(190, 59, -10)
 _MAX_TITLE_LINES = 7
@@ -27,16 +26,9 @@ _MAX_SUBTITLE_LINES = 5
 _SUBTITLE_BOX_HEIGHT = 520
 
 
-def font_path(weight: int) -> Path:
-    """The Atkinson Hyperlegible file of ``weight`` (400 or 700) from fontpkg."""
-    path = fontpkg.path(FAMILY, weight=weight)
-    assert isinstance(path, Path)
-    return path
-
-
 def _font(weight: int, size: int) -> ImageFont.FreeTypeFont:
     # BASIC layout: the same glyph positions whether or not libraqm is installed.
-    return ImageFont.truetype(str(font_path(weight)), size, layout_engine=ImageFont.Layout.BASIC)
+    return ImageFont.truetype(str(atkinson(weight)), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str] | None:

@@ -23,8 +23,8 @@ class LargePrintRenderer:
         images = {f.src: assets.data_uri(assets.resolve(document, f).read_bytes(),
                                          assets.media_type(assets.resolve(document, f)))
                   for f in assets.figures(document)}
-        fonts = {weight.lower(): assets.data_uri(atkinson(weight).read_bytes(), "font/ttf")
-                 for weight in ("Regular", "Bold")}
+        fonts = {name: assets.data_uri(atkinson(weight).read_bytes(), "font/ttf")
+                 for name, weight in (("regular", 400), ("bold", 700))}
         audio = None
         if "audio" in context.results:
             facts = context.results["audio"].facts
