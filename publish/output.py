@@ -11,6 +11,7 @@ at once end as a consistent merge: each edition is whole, the last writer's wher
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -34,6 +35,8 @@ class Edition:
 
     files: tuple[Path, ...]
     facts: Mapping[str, Any] = field(default_factory=dict)
+    # What it was made from (see publish.inputs), recorded so the next build can skip it.
+    inputs: Mapping[str, Any] | None = None
 
 
 def current(out: Path, slug: str) -> Path | None:
@@ -110,7 +113,11 @@ def commit(
         versions.mkdir(parents=True, exist_ok=True)
         _clear_unused_versions(versions, keep=old)
         new = Path(tempfile.mkdtemp(prefix="v-", dir=versions))
-        kept = {name: entry for name, entry in manifest["editions"].items() if name not in editions}
+        # An edition not rebuilt keeps its files, unless a new file takes one of their names
+        # (two editions writing the same name): its manifest entry would describe the wrong bytes.
+        arriving = {path.name for edition in editions.values() for path in edition.files}
+        kept = {name: entry for name, entry in manifest["editions"].items()
+                if name not in editions and not arriving & {f["name"] for f in entry["files"]}}
         for entry in kept.values():
             for described in entry["files"]:
                 _link_or_copy(old, described["name"], new)
@@ -118,6 +125,8 @@ def commit(
             for path in edition.files:
                 os.replace(path, new / path.name)
             kept[name] = {"files": [describe(new / p.name) for p in edition.files], "facts": _jsonable(edition.facts)}
+            if edition.inputs is not None:
+                kept[name]["inputs"] = _jsonable(edition.inputs)
         manifest["editions"] = {name: kept[name] for name in sorted(kept)
                                 if all((new / f["name"]).is_file() for f in kept[name]["files"])}
         if checks is not None:
@@ -154,8 +163,9 @@ def _swap_link(link: Path, folder: Path) -> None:
         # A folder from before versioned publishing: it becomes an old version (a moment without
         # dist/<slug>, once, is the price of the migration).
         os.replace(link, folder.parent / f"legacy-{os.getpid()}")
+    for stale in link.parent.glob(f".{glob.escape(link.name)}.link-*"):  # of commits killed here (we hold the lock)
+        stale.unlink(missing_ok=True)
     temporary = link.with_name(f".{link.name}.link-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
     os.symlink(os.path.relpath(folder, link.parent), temporary)
     os.replace(temporary, link)
     _fsync_dir(link.parent)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from publish import citations, transforms
+from publish import assets, citations, transforms
 from publish.errors import SourceError
-from publish.frontmatter import Fields, split
+from publish.frontmatter import CONTROL, Fields, misspelt_key, split
+from publish.limits import DEFAULT, Limits
 from publish.model import (
     AbbreviationDef,
     Block,
@@ -42,9 +46,15 @@ from publish.model import (
     Text,
     ThematicBreak,
     plain_text,
+    walk_blocks,
 )
 
-MAX_SOURCE_BYTES = 10_000_000
+MAX_SOURCE_BYTES = DEFAULT.max_bytes
+# Front-matter keys the reader uses. Others are ignored (Pandoc articles carry keys for other
+# tools: bibliography, toc, header-includes...), except a near miss of one of these, which is an
+# error: a misspelt 'disclaimer' must not quietly drop the disclaimer from every edition.
+KNOWN_KEYS = ("title", "subtitle", "lang", "author", "date", "publisher", "description", "abstract", "keywords",
+              "rights", "doi", "papersize", "csl", "disclaimer", "abbreviations", "references")
 CITATION = re.compile(r"\[(-?@[^\[\]]*?)\]")
 CITE_KEY = re.compile(r"^-?@([\w][\w:.#$%&\-+?<>~/]*?)(?:,\s*(.+))?$")
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
@@ -57,19 +67,29 @@ RESERVED_IDS = frozenset({"main", "title", "toc", "toc-heading", "toc-title", "d
 GENERATED_ID = re.compile(r"^(?:disclaimer-)?(?:p|li|list|quote|code|hr|fig|tbl|cite|fn|fnref|page)(?:-\d+)*$")
 
 
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table").use(footnote_plugin)
+def _markdown(limits: Limits) -> MarkdownIt:
+    # markdown-it silently drops whatever lies deeper than maxNesting; ours is wide enough (a list
+    # takes two levels, a quote one) that any source it would cut is refused by max_depth first.
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * limits.max_depth + 10})
+    md.enable("table").use(footnote_plugin)
     # markdown-it would silently leave a file: or javascript: link as literal text; every URL is
     # parsed instead, so links are filtered by SAFE_SCHEMES and images refused with a located error.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
-def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
-    """Read one article; any problem a writer can make is a SourceError with line and column."""
-    text = _read_text(path, max_bytes)
+def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None = None) -> Document:
+    """Read one article; any problem a writer can make is a SourceError with line and column.
+
+    ``max_bytes`` is a shortcut for ``limits.max_bytes``.
+    """
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    text = _read_text(path, limits.max_bytes)
     front = split(text, path)
     fields = Fields(front, path)
+    misspelt_key(front, path, KNOWN_KEYS)
+    _refuse_control_characters(front.body, front.body_line, path)
     meta = Metadata(
         title=fields.text("title", required=True),
         lang=fields.language(),
@@ -85,22 +105,28 @@ def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
         csl_style=fields.text("csl") or "apa",
     )
     article_dir = path.parent
+    references_given = front.data.get("references")
+    if isinstance(references_given, list) and len(references_given) > limits.max_references:
+        raise fields.error("references", f"the article has {len(references_given):,} references, over the limit "
+                           f"of {limits.max_references:,}")
     items = citations.validate(front.data.get("references"), front.item_lines.get("references", []),
                                path, front.lines.get("references", 2))
     style = citations.load_style(meta.csl_style, article_dir, path, front.lines.get("csl", 2))
     entries = citations.bibliography(items, front.item_lines.get("references", []), style, path)
     numbers = {entry.key: entry.number for entry in entries}
-    used_ids = set(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
-    ref_ids = {entry.key: _unique(reference_id(entry.key), used_ids) for entry in entries}
+    used_ids = _Ids(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
+    ref_ids = {entry.key: used_ids.unique(reference_id(entry.key)) for entry in entries}
 
-    body_reader = _BodyReader(path, front.body, front.body_line, numbers, prefix="", used_ids=used_ids)
+    body_reader = _BodyReader(path, front.body, front.body_line, numbers, prefix="", used_ids=used_ids,
+                              limits=limits)
     body = body_reader.blocks()
+    _require_text(body, front.body_line, path)
     disclaimer_text = fields.text("disclaimer")
     disclaimer: tuple[Block, ...] = ()
     if disclaimer_text:
         # The disclaimer's own lines are not the file's; errors point at its key instead.
         disclaimer_reader = _BodyReader(path, disclaimer_text, front.lines.get("disclaimer", 2), numbers,
-                                        prefix="disclaimer-", used_ids=used_ids, fixed_line=True)
+                                        prefix="disclaimer-", used_ids=used_ids, limits=limits, fixed_line=True)
         disclaimer = disclaimer_reader.blocks()
         if disclaimer_reader.notes:
             raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
@@ -125,6 +151,9 @@ def read_article(path: Path, *, max_bytes: int = MAX_SOURCE_BYTES) -> Document:
         abbreviations=_abbreviations(fields, front.data.get("abbreviations")),
         figures_dir=str(article_dir),
     )
+    # Every image is checked here, once, so a bad one is one error rather than one per edition.
+    for figure in assets.figures(document):
+        assets.resolve(document, figure, limits)
     return transforms.mark_abbreviations(document)
 
 
@@ -138,14 +167,24 @@ def reference_id(key: str) -> str:
     return "ref-" + re.sub(r"[^\w-]", "-", key)
 
 
-def _unique(base: str, used: set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``... whichever is not used yet; it becomes used."""
-    candidate, n = base, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{base}-{n}"
-    used.add(candidate)
-    return candidate
+class _Ids:
+    """Ids given out so far, and for each base the last number tried: ten thousand headings
+    called "Notes" cost ten thousand steps, not fifty million."""
+
+    def __init__(self, reserved: frozenset[str]):
+        self.used = set(reserved)
+        self.tried: dict[str, int] = {}
+
+    def unique(self, base: str) -> str:
+        """``base``, or ``base-2``, ``base-3``... whichever is not used yet; it becomes used."""
+        n = self.tried.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
+        while candidate in self.used:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.tried[base] = n
+        self.used.add(candidate)
+        return candidate
 
 
 def slugify(text: str) -> str:
@@ -155,12 +194,23 @@ def slugify(text: str) -> str:
 
 def _read_text(path: Path, max_bytes: int) -> str:
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceError(path, f"the source is {size:,} bytes, over the limit of {max_bytes:,}")
-        data = path.read_bytes()
+        outside = path.is_symlink() and path.resolve().parent != path.parent.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        raise SourceError(path, "cannot read the file: its links go round in a loop") from None
+    if outside:
+        raise SourceError(path, "the article is a link to a file outside its folder")
+    try:
+        # Non-blocking, so a FIFO named article.md cannot hang the build before fstat refuses it.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SourceError(path, "the article is not a regular file")
+            data = handle.read(max_bytes + 1)  # no more than allowed, whatever stat said
     except OSError as exc:
         raise SourceError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        size = max(len(data), _size(path))
+        raise SourceError(path, f"the source is {size:,} bytes, over the limit of {max_bytes:,}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -171,6 +221,31 @@ def _read_text(path: Path, max_bytes: int) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError(path, "the file contains a NUL character; is it a text file?", line, 1)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _refuse_control_characters(body: str, first_line: int, path: Path) -> None:
+    """XML 1.0 forbids them, so no EPUB page could hold one (the front matter is checked as read)."""
+    bad = CONTROL.search(body)
+    if bad:
+        before = body[: bad.start()]
+        raise SourceError(path, f"the text contains the control character U+{ord(bad.group()):04X}, which no "
+                          "edition can show; remove it", first_line + before.count("\n"),
+                          bad.start() - before.rfind("\n"))
+
+
+def _require_text(body: tuple[Block, ...], first_line: int, path: Path) -> None:
+    """Every edition carries the article; with nothing to carry (only a title) the audio edition
+    cannot even be levelled, so an empty body is the source's problem, and said as such."""
+    if not any(isinstance(b, Paragraph | Heading | Figure | Table | CodeBlock) for b in walk_blocks(body)):
+        raise SourceError(path, "the article has no text: write its body below the front matter's closing '---'",
+                          first_line, 1)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _abbreviations(fields: Fields, value: Any) -> tuple[AbbreviationDef, ...]:
@@ -197,7 +272,7 @@ class _BodyReader:
     """Turns markdown-it's token stream into model blocks, assigning stable ids on the way."""
 
     def __init__(self, path: Path, text: str, first_line: int, numbers: dict[str, int], prefix: str,
-                 used_ids: set[str], fixed_line: bool = False):
+                 used_ids: _Ids, limits: Limits, fixed_line: bool = False):
         self.path = path
         self.lines = text.split("\n")
         self.first_line = first_line
@@ -206,11 +281,13 @@ class _BodyReader:
         self.prefix = prefix
         self.counters: dict[str, int] = {}
         self.used_ids = used_ids
+        self.max_depth = limits.max_depth
+        self.depth = 0  # lists and quotes open around the current block
         self.citations: list[Citation] = []
         self.notes: dict[int, tuple[int, list[Block]]] = {}
         self.note_refs: dict[int, list[str]] = {}
         env: dict[str, Any] = {}
-        self.tokens = _markdown().parse(text, env)
+        self.tokens = _markdown(limits).parse(text, env)
         self.pos = 0
 
     # -- locations
@@ -244,7 +321,7 @@ class _BodyReader:
         base = self.prefix + (slugify(text) or "section")
         if GENERATED_ID.match(base):
             base = self.prefix + "section-" + slugify(text)
-        return _unique(base, self.used_ids)
+        return self.used_ids.unique(base)
 
     # -- blocks
     def blocks(self) -> tuple[Block, ...]:
@@ -281,6 +358,7 @@ class _BodyReader:
             self._next()
             return self._paragraph(token, inline)
         if kind in ("bullet_list_open", "ordered_list_open"):
+            self._deeper(token)
             list_id = self.new_id("list")
             items: list[ListItem] = []
             close = kind.replace("_open", "_close")
@@ -289,11 +367,15 @@ class _BodyReader:
                 item_id = self.new_id("li")
                 items.append(ListItem(item_id, self.line_of(item_token), tuple(self._blocks_until("list_item_close"))))
             self.pos += 1
+            self.depth -= 1
             start = int(token.attrGet("start") or 1)
             return ListBlock(list_id, self.line_of(token), kind.startswith("ordered"), tuple(items), start)
         if kind == "blockquote_open":
+            self._deeper(token)
             quote_id = self.new_id("quote")
-            return BlockQuote(quote_id, self.line_of(token), tuple(self._blocks_until("blockquote_close")))
+            quote = BlockQuote(quote_id, self.line_of(token), tuple(self._blocks_until("blockquote_close")))
+            self.depth -= 1
+            return quote
         if kind in ("fence", "code_block"):
             return CodeBlock(self.new_id("code"), self.line_of(token), token.content.rstrip("\n"),
                              token.info.strip().split(" ")[0] if token.info else "")
@@ -307,6 +389,13 @@ class _BodyReader:
         if kind == "html_block":  # unreachable with html off, kept as a guard
             return Paragraph(self.new_id("p"), self.line_of(token), (Text(token.content),))
         return None
+
+    def _deeper(self, token: Token) -> None:
+        """One more list or quote around what follows; past the limit, an error where it opens."""
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise self.fail(token, re.compile(r"\S"), f"lists and block quotes are nested more than {self.max_depth} "
+                            "deep here")
 
     def _paragraph(self, token: Token, inline: Token) -> Block:
         children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
@@ -360,7 +449,12 @@ class _BodyReader:
 
     # -- inlines
     def inlines(self, inline: Token) -> tuple[Inline, ...]:
-        return tuple(self._inline_seq(iter(inline.children or []), None, inline))
+        children = inline.children or []
+        # Checked before walking them: a few thousand nested '*' would exhaust the stack.
+        if max((c.level for c in children), default=0) > self.max_depth:
+            raise SourceError(self.path, f"emphasis, strong text and links are nested more than {self.max_depth} "
+                              "deep here", self.line_of(inline), 1)
+        return tuple(self._inline_seq(iter(children), None, inline))
 
     def _inline_seq(self, tokens: Iterator[Token], close: str | None, block: Token) -> list[Inline]:
         out: list[Inline] = []

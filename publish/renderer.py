@@ -48,6 +48,9 @@ class RenderContext:
     settings: Settings = Settings()
     # Results of the editions this one ``uses`` that were built in the same run.
     results: Mapping[str, Rendition] = field(default_factory=dict)
+    # A folder for reusable work keyed by content (e.g. synthesised speech), or None for no
+    # cache. Anything in it may vanish between builds: the user may delete it at any time.
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,41 @@
-"""Speech synthesis with pyttsx3's espeak driver, isolated in a worker process.
+"""Speech synthesis with libespeak-ng through pyttsx3's espeak binding, in a worker process.
 
-The engine runs in a child process (spawn context) because pyttsx3's espeak
-driver can hang, initialises libespeak-ng once per process and prints to
-stdout. One worker and one engine serve all segments; a worker that times out
-or fails is replaced. Every WAV is checked (exists, plausible length, not
-silent) rather than trusting ``runAndWait``: with pyttsx3 2.99 a segment
-sometimes produces no file at all.
+The engine runs in a child process (spawn context) because libespeak-ng can hang,
+initialises once per process and prints to the terminal. One worker and one engine
+serve all segments; a worker that times out or fails is replaced.
+
+Each segment is spoken in a fork of the warmed-up worker, so it starts from the same
+engine state whatever was spoken before: libespeak-ng otherwise carries state from one
+utterance to the next, and a clip would depend on the order of the texts. That is what
+lets clips be cached per segment (``formats.audio.cache``) and builds give the same bytes
+in any order. Forking needs an engine without threads, hence espeak's synchronous output
+and our own callback instead of pyttsx3's ``save_to_file``/``runAndWait`` loop (which waits
+on asynchronous events, polling every 10 ms). Every WAV is still checked (exists,
+plausible length, not silent) before it is used.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import importlib.metadata
 import multiprocessing
 import os
 import re
+import select
+import signal
 import subprocess
 import sys
 import tempfile
+import traceback
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -205,6 +215,8 @@ def _redirect_output(log_path: str) -> None:
 
 
 def _start_engine(settings: VoiceSettings) -> tuple[Any, str]:
+    """libespeak-ng through pyttsx3's espeak binding, in synchronous mode, with the voice,
+    rate and volume set; returns the binding and the voice id."""
     if not settings.system_espeak:
         import espeakng_loader
 
@@ -213,42 +225,97 @@ def _start_engine(settings: VoiceSettings) -> tuple[Any, str]:
         # dlopen("libespeak-ng.so.1") resolve to it by soname.
         os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
         ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
-    import pyttsx3
+    from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers.espeak import EspeakDriver
 
-    engine = pyttsx3.init("espeak")
+    # Synchronous output rather than the driver's own (asynchronous, which runs a thread
+    # inside libespeak-ng): with no thread this process can fork a child per segment.
+    if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
+        raise SynthesisError("libespeak-ng could not be initialised")
     voices = [
         (str(v.id), str(v.languages[0]) if v.languages else "")
-        for v in engine.getProperty("voices")
+        for v in EspeakDriver.getProperty("voices")
     ]
     if settings.voice_id is not None:
         wanted = settings.voice_id.lower()
         known = {vid.lower(): vid for vid, _ in voices}
         if wanted not in known:
-            # pyttsx3 queues property changes and swallows their errors, so check here.
             raise SynthesisError(f"espeak has no voice {settings.voice_id!r}")
         voice = known[wanted]
     else:
         voice = select_voice(settings.language, voices)
-    engine.setProperty("voice", voice)
-    engine.setProperty("rate", int(settings.rate))
-    engine.setProperty("volume", 1.0)
-    return engine, voice
+    EspeakDriver.setProperty("voice", voice)  # raises ValueError if espeak refuses
+    EspeakDriver.setProperty("rate", int(settings.rate))
+    EspeakDriver.setProperty("volume", 1.0)
+    active = EspeakDriver.getProperty("voice")
+    if str(active).lower() != voice.lower():
+        raise SynthesisError(f"espeak kept voice {active!r} instead of {voice!r}")
+    return _espeak, voice
+
+
+def _speak(espeak: Any, text: str, path: str) -> None:
+    """One utterance into a 16-bit mono WAV, as pyttsx3's driver writes it."""
+    chunks: list[bytes] = []
+
+    def collect(wav: Any, samples: int, events: Any) -> int:
+        if samples > 0:
+            chunks.append(ctypes.string_at(wav, samples * 2))
+        return 0  # go on
+
+    espeak.SetSynthCallback(collect)
+    espeak.Synth(text.encode("utf-8"), flags=espeak.ENDPAUSE | espeak.CHARS_UTF8)
+    with wave.open(path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(b"".join(chunks))
+
+
+def _speak_in_child(espeak: Any, text: str, path: str, timeout: float) -> str | None:
+    """Speak in a forked child of this (warmed-up) process; None, or what went wrong.
+
+    libespeak-ng keeps state from one utterance to the next (pitch flutter, gain, wave
+    phase live in static variables), so a clip would depend on every text spoken before it.
+    A child starts from this process's state each time: a segment always sounds the same,
+    in any order, which is what lets clips be cached per segment and reused anywhere.
+    A hung child is killed; the engine here is untouched.
+    """
+    done, child_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: speak, then leave without running any cleanup of the parent's
+        os.close(done)
+        status = 0
+        try:
+            _speak(espeak, text, path)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(child_end)
+    try:
+        finished, _, _ = select.select([done], [], [], timeout)  # EOF when the child exits
+    finally:
+        os.close(done)
+    if not finished:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return f"the speech engine took longer than {timeout:g} s"
+    _, status = os.waitpid(pid, 0)
+    return None if status == 0 else f"the speech engine failed (status {status})"
 
 
 def _worker(
-    conn: Connection, settings: VoiceSettings, log_path: str, warm_up: str
+    conn: Connection, settings: VoiceSettings, log_path: str, warm_up: str, timeout: float
 ) -> None:
     _redirect_output(log_path)
     try:
-        engine, voice = _start_engine(settings)
-        # Queued property changes only apply at runAndWait, and the first
-        # synthesis of a fresh engine is the one seen to go missing: spend it here.
-        engine.save_to_file(_WARM_UP_TEXT, warm_up)
-        engine.runAndWait()
+        espeak, voice = _start_engine(settings)
+        # A first utterance here: it proves the engine speaks, and every segment's child
+        # then starts from the same state.
+        _speak(espeak, _WARM_UP_TEXT, warm_up)
         _check_clip(Path(warm_up), _WARM_UP_TEXT, settings.rate)
-        active = engine.getProperty("voice")
-        if str(active).lower() != voice.lower():
-            raise SynthesisError(f"espeak kept voice {active!r} instead of {voice!r}")
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
@@ -261,13 +328,8 @@ def _worker(
         if message[0] == "stop":
             return
         _, text, path = message
-        try:
-            engine.save_to_file(text, path)
-            engine.runAndWait()
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
-        else:
-            conn.send(("done", path))
+        problem = _speak_in_child(espeak, text, path, timeout)
+        conn.send(("done", path) if problem is None else ("failed", problem))
 
 
 # ---------------------------------------------------------------- parent side
@@ -304,6 +366,7 @@ class Synthesiser:
         self._conn: Connection | None = None
         self._voice: str | None = None
         self._serial = 0
+        self.synthesised = 0  # segments the engine spoke (not taken from a cache)
 
     def __enter__(self) -> Self:
         return self
@@ -342,6 +405,12 @@ class Synthesiser:
     def _ensure_worker(self) -> Connection:
         if self._conn is not None:
             return self._conn
+        if multiprocessing.current_process().daemon:
+            # multiprocessing would refuse with an assertion; say what to change instead.
+            raise SynthesisError(
+                "the speech engine needs a child process, which a daemonic process cannot "
+                "start (Dask workers: set DASK_DISTRIBUTED__WORKER__DAEMON=False)"
+            )
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         process = context.Process(
@@ -351,6 +420,7 @@ class Synthesiser:
                 self.settings,
                 str(self._log),
                 str(self._next_path("warm-up")),
+                self.timeout,
             ),
             name="publish-tts",
             daemon=True,
@@ -404,7 +474,10 @@ class Synthesiser:
         conn = self._ensure_worker()
         path = self._next_path(stem)
         conn.send(("synth", text, str(path)))
-        reply = self._receive(self.timeout)
+        # The worker gives up on a segment after `timeout` itself; the margin lets it say so.
+        reply = self._receive(self.timeout + 5.0 if self.timeout else 0.0)
+        if reply[0] == "failed":  # that segment failed, the engine is fine: try again
+            raise ValueError(str(reply[1]))
         if reply[0] != "done":
             raise _WorkerLost(str(reply[1]))
         try:
@@ -432,17 +505,35 @@ class Synthesiser:
             f"after {self.attempts} attempts: " + "; ".join(problems)
         )
 
-    def synthesise(self, segments: Sequence[SpeechSegment]) -> list[SegmentAudio]:
-        voice = self.voice
-        return [
-            SegmentAudio(
-                id=segment.id,
-                samples=self.synthesise_text(segment.text, segment.id),
-                sample_rate=SAMPLE_RATE,
-                voice=voice,
+    def synthesise(
+        self, segments: Sequence[SpeechSegment], cache: ClipCache | None = None
+    ) -> list[SegmentAudio]:
+        """One clip per segment, in order; with a cache, only the segments it lacks
+        are spoken (and the engine starts only if one is)."""
+        clips = []
+        for segment in segments:
+            cached = cache.get(segment.text) if cache is not None else None
+            if cached is not None:
+                samples, voice = cached
+            else:
+                samples, voice = self.synthesise_text(segment.text, segment.id), self.voice
+                self.synthesised += 1
+                if cache is not None and samples.size:
+                    cache.put(segment.text, samples, voice)
+            clips.append(
+                SegmentAudio(
+                    id=segment.id, samples=samples, sample_rate=SAMPLE_RATE, voice=voice
+                )
             )
-            for segment in segments
-        ]
+        return clips
+
+
+class ClipCache(Protocol):
+    """Clips by text for one voice setting (see formats.audio.cache.SpeechCache)."""
+
+    def get(self, text: str) -> tuple[npt.NDArray[np.float32], str] | None: ...
+
+    def put(self, text: str, samples: npt.NDArray[np.float32], voice: str) -> None: ...
 
 
 def synthesise(
@@ -451,7 +542,31 @@ def synthesise(
     *,
     timeout: float = 30.0,
     attempts: int = 3,
+    cache: ClipCache | None = None,
 ) -> list[SegmentAudio]:
     """Speak every segment with one worker process; one result per segment, in order."""
     with Synthesiser(settings, timeout=timeout, attempts=attempts) as synthesiser:
-        return synthesiser.synthesise(segments)
+        return synthesiser.synthesise(segments, cache)
+
+
+_shared: dict[VoiceSettings, Synthesiser] = {}
+
+
+def shared(settings: VoiceSettings) -> Synthesiser:
+    """A synthesiser kept for the life of this process, one per voice setting.
+
+    A build speaks many articles in each process (a worker takes one after another);
+    starting the engine's process once rather than per article saves about half a
+    second each. It is closed when the process exits.
+    """
+    if settings not in _shared:
+        if not _shared:
+            atexit.register(_close_shared)
+        _shared[settings] = Synthesiser(settings)
+    return _shared[settings]
+
+
+def _close_shared() -> None:
+    for synthesiser in _shared.values():
+        synthesiser.close()
+    _shared.clear()

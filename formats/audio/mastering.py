@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -93,22 +93,42 @@ def rms_db(samples: npt.ArrayLike) -> float:
 
 def peak_db(samples: npt.ArrayLike) -> float:
     data = np.asarray(samples)
-    return _to_db(float(np.max(np.abs(data)))) if data.size else DB_FLOOR
+    # max |x| without a copy of the track
+    return _to_db(max(float(data.max()), -float(data.min()))) if data.size else DB_FLOOR
 
 
 def noise_floor_db(
     samples: npt.ArrayLike, sample_rate: int, window: float = 0.5
 ) -> float:
     """RMS of the quietest ``window`` seconds (50 ms hop), in dBFS."""
-    data = np.asarray(samples, dtype=np.float64)
+    data = np.asarray(samples)
     size = round(window * sample_rate)
     if data.size <= size:
         return rms_db(data)
     hop = max(1, round(0.05 * sample_rate))
+    if size % hop == 0:  # 44.1 kHz: windows are whole hops, so sum hops (far less memory)
+        return _noise_floor_by_hops(data, size, hop)
+    data = data.astype(np.float64)
     energy = np.concatenate(([0.0], np.cumsum(data * data)))
     starts = np.arange(0, data.size - size + 1, hop)
     # cumsum differences can dip a hair below zero in digital silence
     window_energy = np.maximum(energy[starts + size] - energy[starts], 0.0)
+    return _to_db(math.sqrt(float(np.min(window_energy)) / size))
+
+
+def _noise_floor_by_hops(data: npt.NDArray[Any], size: int, hop: int) -> float:
+    """noise_floor_db where the window is a whole number of hops: the energy of each hop,
+    taken in float64 a chunk at a time, then of each window as a sum of hops."""
+    hops = data.size // hop
+    energy = np.empty(hops)
+    step = max(1, (1 << 20) // hop) * hop
+    for offset in range(0, hops * hop, step):
+        chunk = data[offset : min(offset + step, hops * hop)].astype(np.float64)
+        energy[offset // hop : offset // hop + chunk.size // hop] = (chunk * chunk).reshape(-1, hop).sum(axis=1)
+    per = size // hop
+    sums = np.concatenate(([0.0], np.cumsum(energy)))
+    # cumulative sums of hops can dip a hair below zero in digital silence
+    window_energy = np.maximum(sums[per:] - sums[:-per], 0.0)
     return _to_db(math.sqrt(float(np.min(window_energy)) / size))
 
 
@@ -158,9 +178,11 @@ def limit(
     *,
     block: float = 0.005,
     release: float = 0.12,
+    in_place: bool = False,
 ) -> Samples:
     """Block-wise peak limiter: gain drops where a block would pass the ceiling
-    and recovers with the ``release`` time constant.
+    and recovers with the ``release`` time constant. ``in_place`` limits a float32
+    ``samples`` itself rather than a copy (a long track is large).
 
     Within each block the gain ramps linearly between its boundary values, each
     the lower of the two blocks it separates, so no sample passes the ceiling and
@@ -172,11 +194,16 @@ def limit(
     ceiling = 10 ** (ceiling_db / 20)
     size = max(1, round(block * sample_rate))
     count = -(-n // size)
-    padded = np.zeros(count * size, dtype=np.float32)
-    padded[:n] = samples
-    blocks = padded.reshape(count, size)
-    peaks = np.abs(blocks).max(axis=1).astype(np.float64)
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    # Whole blocks as a view, the last partial block apart: a long track is never copied
+    # more than once (into the result), which keeps a 10-minute article's memory in bounds.
+    data = np.asarray(samples, dtype=np.float32)
+    whole = n // size * size
+    blocks = data[:whole].reshape(-1, size)
+    tail = data[whole:]
+    peaks = np.maximum(blocks.max(axis=1), -blocks.min(axis=1))  # max |x| with no copy of |x|
+    if tail.size:
+        peaks = np.append(peaks, max(float(tail.max()), -float(tail.min()), 0.0))
+    need = np.minimum(1.0, ceiling / np.maximum(peaks.astype(np.float64), 1e-12))
     recover = 1.0 - math.exp(-block / release)
     gains = np.empty(count)
     current = 1.0
@@ -189,8 +216,18 @@ def limit(
     ramp = (np.arange(size) / size).astype(np.float32)
     start = edges[:-1].astype(np.float32)[:, None]
     slope = (edges[1:] - edges[:-1]).astype(np.float32)[:, None]
-    limited = (blocks * (start + slope * ramp)).reshape(-1)[:n]
-    return np.clip(limited, -ceiling, ceiling).astype(np.float32)
+    limited = data if in_place and data is samples else np.empty(n, dtype=np.float32)
+    rows = limited[:whole].reshape(-1, size)
+    step = 1 << 12  # blocks at a time: the gains never take a track's worth of memory
+    for first in range(0, len(rows), step):
+        part = slice(first, min(first + step, len(rows)))
+        gain = slope[part] * ramp
+        gain += start[part]
+        np.multiply(gain, blocks[part], out=rows[part])
+    if tail.size:
+        limited[whole:] = (slope[-1] * ramp[: tail.size] + start[-1]) * tail
+    np.clip(limited, -ceiling, ceiling, out=limited)
+    return limited
 
 
 def level(
@@ -208,8 +245,9 @@ def level(
     gain_db = target_rms_db - current
     result = samples
     for _ in range(12):
+        del result  # the last try's track, before making the next (memory)
         result = limit(
-            samples * np.float32(10 ** (gain_db / 20)), sample_rate, ceiling_db
+            samples * np.float32(10 ** (gain_db / 20)), sample_rate, ceiling_db, in_place=True
         )
         error = target_rms_db - rms_db(result)
         if abs(error) < 0.05:
@@ -277,8 +315,10 @@ def master(
         )
         cursor += speech.size
     parts.append(np.zeros(round(tail * SAMPLE_RATE), dtype=np.float32))
+    joined = np.concatenate(parts)
+    parts.clear()  # the pieces are in `joined` now (memory)
     track = level(
-        np.concatenate(parts),
+        joined,
         SAMPLE_RATE,
         target_rms_db=target_rms_db,
         ceiling_db=ceiling_db,

@@ -6,11 +6,6 @@ from publish.model import Document, Heading, Paragraph, plain_text, walk_blocks
 from publish.renderer import RenderContext, Rendition
 from publish.speech import segments as speech_segments
 
-from .engine import SynthesisError, VoiceSettings, engine_version, synthesise
-from .mastering import master
-from .mp3 import Mp3Metadata, build_mp3, chapters_for
-from .vtt import webvtt
-
 
 class AudioRenderer:
     name = "audio"
@@ -20,16 +15,27 @@ class AudioRenderer:
     uses: tuple[str, ...] = ()
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
+        # Imported here, not at the top: listing the editions (every build does) should not
+        # pay for numpy, soxr and lameenc.
         from formats.epub.cover import make_cover
+
+        from .cache import SpeechCache
+        from .engine import SynthesisError, VoiceSettings, engine_version, shared
+        from .mastering import master
+        from .mp3 import Mp3Metadata, build_mp3, chapters_for
+        from .vtt import webvtt
 
         settings = context.settings
         segments = speech_segments(document, settings.read_citations)
         voice = VoiceSettings(language=document.meta.lang, rate=settings.speech_rate, voice_id=settings.voice)
+        cache = SpeechCache(context.cache_dir, voice) if context.cache_dir is not None else None
         try:
-            clips = synthesise(segments, voice)
+            clips = shared(voice).synthesise(segments, cache)
         except SynthesisError as exc:
             raise RuntimeError(f"speech synthesis failed: {exc}") from exc
+        voice_used = clips[0].voice if clips else ""
         track = master(segments, clips)
+        del clips  # the track holds the speech now; a long article's clips are large
         chapters = chapters_for(segments, track.timings, track.duration)
         meta = document.meta
         disclaimer = " ".join(plain_text(b.children) for b in walk_blocks(document.disclaimer)
@@ -56,7 +62,7 @@ class AudioRenderer:
                 "chapters": [[c.title, c.start_ms, c.end_ms] for c in chapters],
                 "levels": {"rms_db": round(track.levels.rms_db, 2), "peak_db": round(track.levels.peak_db, 2),
                            "noise_floor_db": round(track.levels.noise_floor_db, 2)},
-                "voice": clips[0].voice if clips else "",
+                "voice": voice_used,
                 "engine": engine_version(),
                 "bitrate": settings.bitrate,
             },

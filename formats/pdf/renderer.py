@@ -10,8 +10,6 @@ from publish.errors import SourceError
 from publish.model import Document
 from publish.renderer import RenderContext, Rendition, publication_time
 
-from .weasy import PdfBuildError, PdfMetadata, stylesheets, write_pdf
-
 HERE = Path(__file__).parent
 
 
@@ -26,6 +24,10 @@ class _PdfEdition:
         return (self.suffix,)
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
+        # WeasyPrint takes half a second to import: only a build that renders a PDF pays it,
+        # not every command that lists the editions (an up-to-date build, publish formats).
+        from .weasy import PdfBuildError, PdfMetadata, stylesheets, write_pdf
+
         # Images are resolved (and contained) before WeasyPrint sees them, so a bad path is
         # reported at its source line; the fetcher stays as the second line of defence.
         images = {f.src: assets.resolve(document, f).as_uri() for f in assets.figures(document)}

@@ -436,6 +436,39 @@ def _quote(value: str, limit: int) -> str:
 # ------------------------------------------------------------ content text
 
 
+def structure_text(path: Path) -> str | None:
+    """The text of the tag tree in its logical (reading) order: what a screen reader reads.
+
+    Page furniture (running heads, page numbers) is artifact content outside the tree, so it
+    is not included. None when the PDF has no structure tree.
+    """
+    with pikepdf.open(path) as pdf:
+        tree = _Tree(pdf)
+        if not tree.present:
+            return None
+        text = _PageText(pdf)
+        return "\n".join(part for part in (text.of(root) for root in tree.roots) if part)
+
+
+def page_lines(path: Path) -> list[list[str]]:
+    """All text shown on each page, artifacts included, as lines in content-stream order
+    (for untagged PDFs, whose only reading order is the drawing order)."""
+    with pikepdf.open(path) as pdf:
+        text = _PageText(pdf, everything=True)
+        pages: list[list[str]] = []
+        for number in range(1, len(pdf.pages) + 1):
+            lines: list[str] = []
+            last: tuple[int, float] | None = None
+            for line, piece in text.page_pieces(number):
+                if last is None or line != last:
+                    lines.append(piece)
+                else:
+                    lines[-1] += piece
+                last = line
+            pages.append([" ".join(line.split()) for line in lines if line.strip()])
+        return pages
+
+
 class _PageText:
     """Text per marked-content id, read from page content streams on demand.
 
@@ -444,7 +477,9 @@ class _PageText:
     label a tag tree, not a general text extractor.
     """
 
-    def __init__(self, pdf: pikepdf.Pdf) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, *, everything: bool = False) -> None:
+        # everything: also keep text outside marked content (key -1), for page_lines().
+        self._everything = everything
         self._pages = list(pdf.pages)
         self._cache: dict[int, dict[int, list[tuple[tuple[int, float], str]]]] = {}
         self._cmaps: dict[tuple[int, int], tuple[int, dict[int, str]] | None] = {}
@@ -473,6 +508,10 @@ class _PageText:
                     self._collect(kid, pieces)
             elif kid.mcid is not None and kid.page is not None:
                 pieces.extend(self._page(kid.page).get(kid.mcid, []))
+
+    def page_pieces(self, number: int) -> list[tuple[tuple[int, float], str]]:
+        """Every piece of text on a page in drawing order (needs ``everything=True``)."""
+        return self._page(number).get(-1, [])
 
     def _page(self, number: int) -> dict[int, list[tuple[tuple[int, float], str]]]:
         if number not in self._cache:
@@ -522,6 +561,8 @@ class _PageText:
                 y -= 1.0  # a new line; only the change matters
             if op in ("Tj", "TJ", "'", '"') and args:
                 current = next((m for m in reversed(marks) if m is not None), None)
+                if self._everything:
+                    current = -1
                 if current is not None and font is not None:
                     shown = self._decode(font, args[-1])
                     if shown:

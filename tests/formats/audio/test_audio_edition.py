@@ -178,7 +178,7 @@ def test_id3_chapters_cover_the_duration(edition: Edition, mp3_path: Path) -> No
         assert chapter.start_time == previous.end_time  # no gaps, in order
     assert chapters[-1].end_time == round(edition.track.duration * 1000)
     references_onset = edition.track.timings["h-2"][0] * 1000
-    assert 0 <= references_onset - chapters[1].start_time <= 300
+    assert 0 <= references_onset - chapters[1].start_time <= 300.5  # start is rounded to the ms
     decoded = sf.info(str(mp3_path))
     assert chapters[-1].end_time == pytest.approx(
         decoded.frames / decoded.samplerate * 1000, abs=50

@@ -1,0 +1,178 @@
+"""Where tasks run: here, one at a time; in local worker processes; or on a Dask cluster.
+
+All three take the same tasks (``publish.tasks.Task``) and give back the same results, so the
+pipeline does not know which one it drives. The pipeline hands a task over only when a slot
+is free, which keeps its progress lines true ("starts" means starts) and lets it choose what
+runs next. Local workers start with the first task, so a build with nothing to do starts none.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import importlib
+import multiprocessing
+import os
+from typing import TYPE_CHECKING, Any, Protocol
+
+from publish import limits
+from publish.errors import UsageError
+from publish.renderer import Renderer, registered
+from publish.tasks import Task, TaskResult, crashed, execute, run
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Executor(Protocol):
+    slots: int  # how many tasks can run at once
+
+    def submit(self, task: Task) -> None: ...
+
+    def wait(self) -> list[TaskResult]:
+        """Block until at least one submitted task is done; the results of all that are."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def start(kind: str, jobs: int, renderers: Mapping[str, Renderer], scheduler: str | None = None) -> Executor:
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if kind == "local" and jobs == 1:
+        return Serial(renderers)
+    _check_installed(renderers)
+    if kind == "local":
+        return LocalPool(jobs)
+    if kind == "dask":
+        return DaskCluster(scheduler, jobs)
+    raise UsageError(f"unknown executor {kind!r}; choose 'local' or 'dask'")
+
+
+def _check_installed(renderers: Mapping[str, Renderer]) -> None:
+    """Workers find renderers by name among the installed ones, so only those can be sent."""
+    installed = registered()
+    for name, renderer in renderers.items():
+        if name not in installed or type(installed[name]) is not type(renderer):
+            raise UsageError(f"edition {name!r} is not an installed renderer; "
+                             "worker processes can only build installed editions (use --jobs 1)")
+
+
+class Serial:
+    """In this process, one task at a time, with the renderer objects given (so a test can
+    pass its own)."""
+
+    slots = 1
+
+    def __init__(self, renderers: Mapping[str, Renderer]) -> None:
+        self._renderers = renderers
+        self._queue: list[Task] = []
+
+    def submit(self, task: Task) -> None:
+        self._queue.append(task)
+
+    def wait(self) -> list[TaskResult]:
+        task = self._queue.pop(0)
+        return [execute(task, self._renderers[task.edition])]
+
+    def close(self) -> None:
+        self._queue.clear()
+
+
+class LocalPool:
+    """Worker processes on this machine. Spawned, not forked: a fork would copy the parent's
+    threads and locks, and the audio edition's speech engine (itself a spawned child process)
+    must start cleanly inside a worker."""
+
+    def __init__(self, jobs: int) -> None:
+        self.slots = jobs
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
+
+    def submit(self, task: Task) -> None:
+        if self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
+                initializer=limits.exit_with_parent)  # a SIGKILLed build leaves no idle worker
+        try:
+            self._running[self._pool.submit(run, task)] = task
+        except Exception as exc:  # a broken pool (a worker was killed) refuses new tasks
+            failed: concurrent.futures.Future[TaskResult] = concurrent.futures.Future()
+            failed.set_result(crashed(task, exc))
+            self._running[failed] = task
+
+    def wait(self) -> list[TaskResult]:
+        done, _ = concurrent.futures.wait(self._running, return_when=concurrent.futures.FIRST_COMPLETED)
+        results = []
+        for future in done:
+            task = self._running.pop(future)
+            try:
+                results.append(future.result())
+            except Exception as exc:
+                results.append(crashed(task, exc))
+        return results
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskCluster:
+    """Tasks sent to a Dask distributed scheduler (``--scheduler ADDRESS``), or to a local
+    cluster of ``jobs`` single-threaded worker processes when no address is given.
+
+    Workers must see the same paths as this process (the article folders, the output folder
+    and the cache), and must be allowed child processes for the speech engine: start them with
+    DASK_DISTRIBUTED__WORKER__DAEMON=False (the local cluster here does that itself).
+    """
+
+    def __init__(self, scheduler: str | None, jobs: int) -> None:
+        try:  # an optional extra, untyped: reached through Any
+            dask: Any = importlib.import_module("dask")
+            distributed: Any = importlib.import_module("distributed")
+        except ImportError:
+            raise UsageError("the dask executor needs the optional extra: "
+                             "pip install 'accessible-publish[dask]'") from None
+        self._distributed = distributed
+        self._cluster: Any = None
+        self._client: Any = None
+        if scheduler is None:
+            with dask.config.set({"distributed.worker.daemon": False}):
+                self._cluster = distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                         dashboard_address=None)
+        try:
+            self._client = distributed.Client(scheduler or self._cluster)
+        except OSError as exc:
+            self.close()
+            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        self.slots = max(1, sum(self._client.nthreads().values()))
+        self._running: dict[Any, Task] = {}
+
+    def submit(self, task: Task) -> None:
+        # pure=False: the same task twice (e.g. --force) must run twice, not be deduplicated
+        self._running[self._client.submit(run, task, pure=False)] = task
+
+    def wait(self) -> list[TaskResult]:
+        done = self._distributed.wait(list(self._running), return_when="FIRST_COMPLETED").done
+        results = []
+        for future in done:
+            task = self._running.pop(future)
+            try:
+                results.append(future.result())
+            except Exception as exc:
+                results.append(crashed(task, exc))
+        return results
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()

@@ -1,0 +1,118 @@
+"""One article x edition, rendered: the unit of work that runs here, in a worker process or on
+a Dask worker. Everything a task carries is picklable and the result comes back as data, so
+the same task runs unchanged wherever it is sent (the file system must be shared: the task
+reads the article's folder and writes into the build's private staging folder)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import socket
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish import limits
+from publish.errors import SourceError
+from publish.model import Document
+from publish.renderer import RenderContext, Renderer, Rendition, Settings, registered
+
+
+@dataclass(frozen=True)
+class Task:
+    slug: str
+    edition: str
+    document: Document
+    out_dir: Path  # the edition's own empty folder inside the article's staging folder
+    settings: Settings
+    results: Mapping[str, Rendition]  # of the editions it uses, built or up to date
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    slug: str
+    edition: str
+    rendition: Rendition | None  # None when the edition failed
+    seconds: float
+    error: str = ""
+    bad_input: bool = False  # the source was at fault, not the toolkit
+    detail: str = ""  # the traceback of an internal failure
+    worker: str = ""  # host:pid of the process that did the work
+    peak_rss_mb: float = 0.0  # that process's peak resident memory so far
+    engine_rss_mb: float = 0.0  # the largest of its finished child processes (the speech engine)
+
+
+def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> TaskResult:
+    """Render one edition, within ``seconds`` if given; a failure becomes a result, never an exception."""
+    started = time.perf_counter()
+    context = RenderContext(out_dir=task.out_dir, article_dir=Path(task.document.figures_dir),
+                            settings=task.settings, results=task.results, cache_dir=task.cache_dir)
+
+    def result(rendition: Rendition | None = None, error: str = "", bad_input: bool = False,
+               detail: str = "") -> TaskResult:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        return TaskResult(task.slug, task.edition, rendition, time.perf_counter() - started, error, bad_input,
+                          detail, worker=f"{socket.gethostname()}:{os.getpid()}", peak_rss_mb=round(own, 1),
+                          engine_rss_mb=round(_children_peak_mb(), 1))
+
+    try:
+        rendition = limits.render_within(seconds, renderer, task.document, context)
+        _check_inside(rendition, task.out_dir)
+    except SourceError as exc:
+        return result(error=str(exc), bad_input=True)
+    except Exception as exc:  # a renderer's bug must not take the other editions down
+        return result(error=f"internal error: {type(exc).__name__}: {exc}", detail=traceback.format_exc())
+    # Facts as the manifest will hold them, so an edition using this one sees the same facts
+    # whether it was built now or is up to date (and read back from the manifest).
+    facts = json.loads(json.dumps(rendition.facts, default=str))
+    return result(Rendition(rendition.files, facts))
+
+
+_installed: dict[str, Renderer] = {}
+
+
+def run(task: Task) -> TaskResult:
+    """A task in a worker: the renderer is looked up by name among the installed editions,
+    never pickled (a renderer object need not be picklable; its entry point is)."""
+    if not _installed:
+        _installed.update(registered())
+    # In a worker each edition runs in a child process with a time budget, so a pathological
+    # source cannot hold a worker forever (--jobs 1 renders in the build's own process).
+    return execute(task, _installed[task.edition], limits.DEFAULT.edition_seconds)
+
+
+def crashed(task: Task, exc: BaseException) -> TaskResult:
+    """The result of a task whose worker died or could not run it."""
+    return TaskResult(task.slug, task.edition, None, 0.0,
+                      error=f"internal error: the worker failed: {type(exc).__name__}: {exc}",
+                      detail="".join(traceback.format_exception(exc)))
+
+
+def _children_peak_mb() -> float:
+    """The largest peak RSS among this process's live children (the speech engine kept for
+    the next article), from Linux's /proc; 0 elsewhere. Not getrusage(RUSAGE_CHILDREN): it
+    only counts children already gone, and counts a forked child's inherited pages."""
+    try:
+        listed = " ".join(p.read_text() for p in Path(f"/proc/{os.getpid()}/task").glob("*/children"))
+    except OSError:
+        return 0.0
+    peak = 0.0
+    for pid in listed.split():
+        try:
+            found = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.MULTILINE)
+        except OSError:
+            continue  # gone meanwhile
+        if found:
+            peak = max(peak, int(found.group(1)) / 1024)
+    return peak
+
+
+def _check_inside(rendition: Rendition, folder: Path) -> None:
+    for path in rendition.files:
+        if path.parent != folder or not path.is_file():
+            raise RuntimeError(f"renderer reported {path}, which is not a file it wrote in {folder}")

@@ -1,0 +1,195 @@
+"""The time budget of an edition (publish.limits.call_within / render_within) and the watch that
+ends worker processes with their build (exit_with_parent)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import publish.limits
+from publish.errors import SourceError
+from publish.limits import TimeBudgetExceeded, call_within, render_within
+from publish.model import Document
+from publish.reader import read_article
+from publish.renderer import RenderContext, Rendition
+from tests.hostile.support import article
+
+
+def running(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting to be reaped does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def wait_gone(pid: int, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not running(pid)
+
+
+# Module-level, so that any start method can find them.
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+def fail_with_source_error(path: str) -> None:
+    raise SourceError(path, "a located problem", 3, 4)
+
+
+def fail_with_bug() -> None:
+    raise KeyError("internal")
+
+
+def die() -> None:
+    os._exit(3)  # as a crash in C code would: no answer, no exception
+
+
+def unpicklable() -> object:
+    return lambda: None
+
+
+def sleep_with_a_helper(pid_file: str, seconds: float) -> None:
+    """Starts a helper process (as the speech engine would), records both pids, then sleeps."""
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    Path(pid_file).write_text(f"{os.getpid()} {helper.pid}")
+    time.sleep(seconds)
+
+
+@pytest.fixture(autouse=True, params=["fork", "forkserver"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test with both ways of starting the child: fork (a single-threaded caller) and a fork
+    server (what a caller with threads, a browser's say, gets)."""
+    monkeypatch.setattr(publish.limits, "_start_method", lambda: request.param)
+    return str(request.param)
+
+
+def test_the_result_comes_back() -> None:
+    assert call_within(30, add, 2, b=3) == 5
+    assert call_within(None, add, 2, 3) == 5  # no budget: no child at all
+
+
+def test_a_source_error_comes_back_whole() -> None:
+    with pytest.raises(SourceError) as info:
+        call_within(30, fail_with_source_error, "/a/article.md")
+    assert str(info.value) == "/a/article.md:3:4: a located problem"
+    assert info.value.line == 3 and info.value.col == 4
+
+
+def test_an_internal_error_comes_back_with_the_child_traceback() -> None:
+    with pytest.raises(KeyError) as info:
+        call_within(30, fail_with_bug)
+    assert "fail_with_bug" in str(info.value.__cause__)  # shown under --debug
+
+
+def test_an_unpicklable_result_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match=r"PicklingError|AttributeError|pickle"):
+        call_within(30, unpicklable)
+
+
+def test_a_child_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match=r"^the worker process died without an answer \(exit code 3\)$"):
+        call_within(30, die)
+
+
+def test_over_budget_the_child_and_its_helpers_are_killed(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pids"
+    started = time.monotonic()
+    with pytest.raises(TimeBudgetExceeded, match=r"took longer than 1 s"):
+        call_within(1, sleep_with_a_helper, str(pid_file), 60)
+    assert time.monotonic() - started < 5
+    child, helper = (int(p) for p in pid_file.read_text().split())
+    assert wait_gone(child) and wait_gone(helper)
+
+
+class SlowRenderer:
+    name = "slow"
+    description = "sleeps"
+    suffixes = (".txt",)
+    media_type = "text/plain"
+    uses: tuple[str, ...] = ()
+
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        time.sleep(30)
+        raise AssertionError("not reached")
+
+
+class QuickRenderer(SlowRenderer):
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        out = context.out_dir / f"{document.slug}.txt"
+        out.write_text(document.meta.title, encoding="utf-8")  # written in the child, seen here
+        return Rendition(files=(out,), facts={"pid": os.getpid()})
+
+
+def test_render_within_reports_the_article(tmp_path: Path) -> None:
+    document = read_article(article(tmp_path / "art"))
+    context = RenderContext(out_dir=tmp_path, article_dir=tmp_path / "art")
+    with pytest.raises(SourceError) as info:
+        render_within(0.5, SlowRenderer(), document, context)
+    assert str(info.value) == (f"{document.source}: the slow edition took longer than 0.5 s, the limit for one "
+                               "edition; is the article unusually large?")
+    rendition = render_within(30, QuickRenderer(), document, context)
+    assert rendition.files[0].read_text(encoding="utf-8") == "A Test Article"
+    assert rendition.facts["pid"] != os.getpid()
+
+
+def test_a_killed_caller_takes_its_child_along(tmp_path: Path, start_method: str) -> None:
+    """SIGKILL the process that called call_within: the child (and its helper) end too."""
+    pid_file = tmp_path / "pids"
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parents[2])!r})
+        import publish.limits
+        from tests.hostile.test_budget import sleep_with_a_helper
+        if __name__ == "__main__":
+            publish.limits._start_method = lambda: {start_method!r}
+            publish.limits.call_within(600, sleep_with_a_helper, {str(pid_file)!r}, 600)
+    """)
+    (tmp_path / "caller.py").write_text(script)
+    caller = subprocess.Popen([sys.executable, str(tmp_path / "caller.py")])
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child, helper = (int(p) for p in pid_file.read_text().split())
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+    assert wait_gone(child) and wait_gone(helper)
+
+
+def test_pool_workers_end_with_a_killed_build(tmp_path: Path) -> None:
+    """What the local executor's worker pool gets from initializer=exit_with_parent."""
+    pid_file = tmp_path / "pids"
+    script = textwrap.dedent(f"""
+        import concurrent.futures, multiprocessing, os, pathlib, time
+        from publish.limits import exit_with_parent
+
+        def pid() -> int:
+            time.sleep(0.2)
+            return os.getpid()
+
+        if __name__ == "__main__":
+            pool = concurrent.futures.ProcessPoolExecutor(
+                2, mp_context=multiprocessing.get_context("spawn"), initializer=exit_with_parent)
+            pids = {{pool.submit(pid).result() for _ in range(4)}}
+            pathlib.Path({str(pid_file)!r}).write_text(" ".join(map(str, pids)))
+            time.sleep(600)
+    """)
+    (tmp_path / "build.py").write_text(script)
+    caller = subprocess.Popen([sys.executable, str(tmp_path / "build.py")])
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(p) for p in pid_file.read_text().split()]
+    assert workers
+    caller.send_signal(signal.SIGKILL)
+    caller.wait()
+    assert all(wait_gone(worker) for worker in workers)
