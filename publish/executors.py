@@ -110,14 +110,7 @@ class LocalPool:
 
     def wait(self) -> list[TaskResult]:
         done, _ = concurrent.futures.wait(self._running, return_when=concurrent.futures.FIRST_COMPLETED)
-        results = []
-        for future in done:
-            task = self._running.pop(future)
-            try:
-                results.append(future.result())
-            except Exception as exc:
-                results.append(crashed(task, exc))
-        return results
+        return _collect(done, self._running)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -162,17 +155,22 @@ class DaskCluster:
 
     def wait(self) -> list[TaskResult]:
         done = self._distributed.wait(list(self._running), return_when="FIRST_COMPLETED").done
-        results = []
-        for future in done:
-            task = self._running.pop(future)
-            try:
-                results.append(future.result())
-            except Exception as exc:
-                results.append(crashed(task, exc))
-        return results
+        return _collect(done, self._running)
 
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _collect(done: Any, running: dict[Any, Task]) -> list[TaskResult]:
+    """The results of finished futures (local or Dask alike), each taken out of ``running``."""
+    results = []
+    for future in done:
+        task = running.pop(future)
+        try:
+            results.append(future.result())
+        except Exception as exc:  # the worker died or the task could not be sent
+            results.append(crashed(task, exc))
+    return results
