@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image, ImageFile
 
 from publish.errors import SourceError
-from publish.limits import DEFAULT, Limits
+from publish.limits import Limits
 from publish.model import Document, Figure, walk_blocks
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -24,7 +24,6 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 # The Pillow decoder each suffix may use. Naming them keeps Pillow from guessing among all its
 # formats, some of which run external programs (EPS through Ghostscript) on a renamed file.
 PILLOW_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
-MAX_IMAGE_BYTES = DEFAULT.max_image_bytes
 # In an SVG: elements that run code or embed documents, and URLs other than in-image ones.
 SVG_ACTIVE = frozenset({"script", "foreignobject", "handler", "iframe", "embed", "object", "audio", "video"})
 SVG_LOCAL_URL = re.compile(r"^\s*(#|data:image/(png|jpeg|gif|webp)[;,])", re.I)

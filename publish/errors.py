@@ -29,15 +29,3 @@ class SourceError(Exception):
 class UsageError(Exception):
     """A command line that cannot be carried out (exit code 2)."""
 
-
-class EditionFailed(Exception):
-    """An edition could not be built from a valid source (exit code 1)."""
-
-    def __init__(self, slug: str, edition: str, reason: str):
-        self.slug = slug
-        self.edition = edition
-        self.reason = reason
-        super().__init__(f"{slug}: the {edition} edition failed: {reason}")
-
-    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
-        return (type(self), (self.slug, self.edition, self.reason))

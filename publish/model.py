@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeAlias
 
@@ -265,21 +265,25 @@ def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The visible text of inline nodes, as a reader sees it."""
-    out: list[str] = []
+    return "".join(text for text, _ in text_pieces(inlines))
+
+
+def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:
+    """The visible text in pieces, each marked True where it is a note number: a superscript
+    that text extraction may drop or move, which the parity check must allow for."""
     for node in inlines:
         if isinstance(node, Text | Code):
-            out.append(node.text)
+            yield node.text, False
         elif isinstance(node, Abbreviation):
-            out.append(node.term)
+            yield node.term, False
         elif isinstance(node, LineBreak):
-            out.append(" ")
+            yield " ", False
         elif isinstance(node, Emphasis | Strong | Link):
-            out.append(plain_text(node.children))
+            yield from text_pieces(node.children)
         elif isinstance(node, Citation):
-            out.append(citation_label(node))
+            yield citation_label(node), False
         elif isinstance(node, FootnoteRef):
-            out.append(str(node.number))
-    return "".join(out)
+            yield str(node.number), True
 
 
 def citation_label(citation: Citation) -> str:

@@ -49,7 +49,6 @@ from publish.model import (
     walk_blocks,
 )
 
-MAX_SOURCE_BYTES = DEFAULT.max_bytes
 # Front-matter keys the reader uses. Others are ignored (Pandoc articles carry keys for other
 # tools: bibliography, toc, header-includes...), except a near miss of one of these, which is an
 # error: a misspelt 'disclaimer' must not quietly drop the disclaimer from every edition.

@@ -14,7 +14,7 @@ from publish.renderer import RenderContext, Rendition, publication_time
 
 from .book import BookMeta, Overlay, PageBreak, Part, TocEntry
 from .cover import make_cover
-from .package import write_epub
+from .package import DEFAULT_CSS, write_epub
 
 HERE = Path(__file__).parent
 
@@ -98,7 +98,7 @@ class EpubRenderer:
         out = context.out_dir / f"{document.slug}.epub"
         audio_bytes = next(p for p in audio.files if p.suffix == ".mp3").read_bytes() if audio and overlays else None
         cover = make_cover(meta.title, meta.subtitle or None)
-        write_epub(book, parts, toc, page_list, HERE / "css" / "epub.css", cover, images, overlays, audio_bytes, out)
+        write_epub(book, parts, toc, page_list, DEFAULT_CSS, cover, images, overlays, audio_bytes, out)
         return Rendition(files=(out,), facts={"pages_from": book.page_break_source, "page_list": len(page_list),
                                               "media_overlays": bool(overlays)})
 

@@ -17,40 +17,28 @@ import bisect
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from publish.check.findings import Finding
 from publish.model import (
-    Abbreviation,
     Block,
     BlockQuote,
-    Citation,
-    Code,
     CodeBlock,
     Document,
-    Emphasis,
     Figure,
-    FootnoteRef,
     Heading,
-    Inline,
-    LineBreak,
-    Link,
     ListItem,
     Paragraph,
-    Strong,
     Table,
-    Text,
-    citation_label,
+    text_pieces,
     walk_blocks,
 )
 
 CHECK = "parity"
 GROUPS = ("body", "notes", "disclaimer", "references")
-GROUP_NAMES = {"body": "the article", "notes": "the notes", "disclaimer": "the disclaimer",
-               "references": "the references"}
 
 # One piece of an item's text; optional pieces (footnote numbers) may be missing or moved.
 Piece = tuple[str, bool]
@@ -83,24 +71,6 @@ class Match:
 # ---------------------------------------------------------------- the source's items
 
 
-def _pieces(nodes: Iterable[Inline]) -> list[Piece]:
-    out: list[Piece] = []
-    for node in nodes:
-        if isinstance(node, Text | Code):
-            out.append((node.text, False))
-        elif isinstance(node, Abbreviation):
-            out.append((node.term, False))
-        elif isinstance(node, LineBreak):
-            out.append((" ", False))
-        elif isinstance(node, Emphasis | Strong | Link):
-            out.extend(_pieces(node.children))
-        elif isinstance(node, Citation):
-            out.append((citation_label(node), False))
-        elif isinstance(node, FootnoteRef):
-            out.append((str(node.number), True))
-    return out
-
-
 def _block_items(blocks: tuple[Block, ...], group: str) -> list[Item]:
     items: list[Item] = []
     containers: dict[int, str] = {}  # id() of a paragraph -> what holds it
@@ -110,19 +80,19 @@ def _block_items(blocks: tuple[Block, ...], group: str) -> list[Item]:
             for child in block.blocks:
                 containers.setdefault(id(child), kind)
         if isinstance(block, Heading):
-            items.append(Item(group, "heading", block.line, tuple(_pieces(block.children))))
+            items.append(Item(group, "heading", block.line, tuple(text_pieces(block.children))))
         elif isinstance(block, Paragraph):
             kind = containers.get(id(block), "paragraph")
             if group == "disclaimer":
                 kind = "disclaimer"
-            items.append(Item(group, kind, block.line, tuple(_pieces(block.children))))
+            items.append(Item(group, kind, block.line, tuple(text_pieces(block.children))))
         elif isinstance(block, Figure) and block.caption:
-            items.append(Item(group, "figure caption", block.line, tuple(_pieces(block.caption))))
+            items.append(Item(group, "figure caption", block.line, tuple(text_pieces(block.caption))))
         elif isinstance(block, Table):
             if block.caption:
-                items.append(Item(group, "table caption", block.line, tuple(_pieces(block.caption))))
+                items.append(Item(group, "table caption", block.line, tuple(text_pieces(block.caption))))
             for cell in (*block.header, *(c for row in block.rows for c in row)):
-                items.append(Item(group, "table cell", block.line, tuple(_pieces(cell.children))))
+                items.append(Item(group, "table cell", block.line, tuple(text_pieces(cell.children))))
         elif isinstance(block, CodeBlock):
             items.append(Item(group, "code", block.line, ((block.text, False),)))
     return [item for item in items if squash(item.text)]
@@ -135,7 +105,7 @@ def source_items(document: Document, *, title_line: int = 1) -> list[Item]:
     for note in document.footnotes:
         items += [Item("notes", "note", i.line, i.pieces) for i in _block_items(note.blocks, "notes")]
     items += _block_items(document.disclaimer, "disclaimer")
-    items += [Item("references", "reference", r.line, tuple(_pieces(r.children))) for r in document.references]
+    items += [Item("references", "reference", r.line, tuple(text_pieces(r.children))) for r in document.references]
     return items
 
 
