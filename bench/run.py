@@ -137,6 +137,7 @@ def engines_once(argv: list[str]) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    from formats.audio.mp3 import QUALITY
     from formats.pdf import renderer as pdf
     from formats.pdf.fonts import FAMILIES, font_face_css
     from formats.pdf.weasy import PDF_VARIANT, stylesheets
@@ -187,7 +188,7 @@ def engines_once(argv: list[str]) -> None:
     started = time.perf_counter()
     encoder = lameenc.Encoder()
     for setting, value in (("set_channels", 1), ("set_in_sample_rate", 44100), ("set_out_sample_rate", 44100),
-                           ("set_bit_rate", 192), ("set_quality", 2)):
+                           ("set_bit_rate", 192), ("set_quality", QUALITY)):
         getattr(encoder, setting)(value)
     encoder.encode(np.round(track * 32767).astype("<i2").tobytes())
     encoder.flush()
@@ -377,13 +378,14 @@ def report(count: int, seed_cold: Build, seed_cold2: Build, seed_noop: Build, se
     seed_worker, seed_engine, _ = peak_rss(seed_cold2)
     row(f"peak RSS per worker, --jobs 2 ({workers} workers)", f"{seed_worker:.0f} MB", f"{worker:.0f} MB")
     row("  its speech engine process", f"{seed_engine:.0f} MB", f"{engine:.0f} MB")
-    engines_total = sum(v for k, v in engines.items() if not k.startswith("lame"))
+    engines_total = sum(engines.values())
     for name, seconds in engines.items():
-        row(f"engine alone: {name}" + (" (not in the ratio)" if name.startswith("lame") else ""), s(seconds))
-    row("engines alone, total (WeasyPrint x2 + espeak-ng)", s(engines_total))
+        row(f"engine alone: {name}", s(seconds))
+    row("engines alone, total (WeasyPrint x2 + espeak-ng + LAME)", s(engines_total))
     row("  cold --jobs 1 / engines alone", f"{seed_cold.wall / engines_total:.2f}x")
-    with_lame = engines_total + engines["lame (mp3)"]
-    row("  cold --jobs 1 / engines with LAME", f"{seed_cold.wall / with_lame:.2f}x")
+    row("  cold --jobs 2 / engines alone", f"{seed_cold2.wall / engines_total:.2f}x")
+    without_lame = engines_total - engines["lame (mp3)"]
+    row("  cold --jobs 1 / engines but LAME", f"{seed_cold.wall / without_lame:.2f}x")
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'':<{width}}  {'seed':>12}  {f'{count} articles':>14}")

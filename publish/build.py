@@ -184,6 +184,8 @@ class _Scheduler:
         self.codes = inputs.code_fingerprints(renderers)
         self.hashes = inputs.Hashes()
         self.executor = executors.start(options.executor, jobs, renderers, options.scheduler)
+        # A local build's editions may also use threads, up to --jobs; a Dask worker has its own.
+        self.threads = jobs if options.executor == "local" else 1
         self.ready: list[tuple[int, int, Task]] = []  # a heap: earlier articles first
         self.running = 0
         self.open: list[_Article] = []
@@ -289,7 +291,7 @@ class _Scheduler:
         article.keys[name] = self._key(article, name, article.sources)
         article.running += 1
         task = Task(article.slug, name, article.document, folder, self.settings, self._used(article, name),
-                    self.cache)
+                    self.cache, self.threads)
         heapq.heappush(self.ready, (article.index, list(self.renderers).index(name), task))
 
     def _submit(self, task: Task) -> None:

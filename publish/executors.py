@@ -14,10 +14,9 @@ import multiprocessing
 import os
 from typing import TYPE_CHECKING, Any, Protocol
 
-from publish import limits
 from publish.errors import UsageError
 from publish.renderer import Renderer, registered
-from publish.tasks import Task, TaskResult, crashed, execute, run
+from publish.tasks import Task, TaskResult, crashed, execute, run, start_worker
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -100,7 +99,7 @@ class LocalPool:
         if self._pool is None:
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
-                initializer=limits.exit_with_parent)  # a SIGKILLed build leaves no idle worker
+                initializer=start_worker)
         try:
             self._running[self._pool.submit(run, task)] = task
         except Exception as exc:  # a broken pool (a worker was killed) refuses new tasks

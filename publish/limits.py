@@ -8,6 +8,7 @@ them, and a command-line option can change one without touching the code that en
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import pickle
@@ -165,6 +166,8 @@ def exit_with_parent(parent: int | None = None, *, group: bool = False) -> None:
     parent close it). Usable as a pool's ``initializer``; ``parent`` defaults to the current one.
     """
     watched = os.getppid() if parent is None else parent
+    if parent is None and not group and _killed_with_parent(watched):
+        return
 
     def watch() -> None:
         # By pid, not by getppid(): a child made by a fork server is the server's, not the caller's.
@@ -175,6 +178,27 @@ def exit_with_parent(parent: int | None = None, *, group: bool = False) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _killed_with_parent(parent: int) -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; False where it cannot.
+
+    Better than a watching thread where it works: a process without threads can fork, so a
+    pool worker's editions start as forks of it, with everything it has imported, rather than
+    from a fork server that imports it all again for every edition.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):  # not Linux
+        return False
+    if os.getppid() != parent:  # it ended before we asked
+        os._exit(1)
+    return True
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def render_within(seconds: float | None, renderer: Renderer, document: Document, context: RenderContext) -> Rendition:

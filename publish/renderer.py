@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +53,9 @@ class RenderContext:
     # A folder for reusable work keyed by content (e.g. synthesised speech), or None for no
     # cache. Anything in it may vanish between builds: the user may delete it at any time.
     cache_dir: Path | None = None
+    # Cores this edition may keep busy with threads of its own (the build's --jobs): 1 means
+    # work in this thread only. The output must not depend on it.
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,19 @@ class Renderer(Protocol):
     uses: tuple[str, ...]  # editions whose results this one uses when they are built too
 
     def render(self, document: Document, context: RenderContext) -> Rendition: ...
+
+    # A renderer may also have ``warm_up(self) -> None``: import what ``render`` needs (a
+    # renderer imports its engine late, so listing editions stays quick). Worker processes
+    # call it once as they start; every edition they render then starts with it loaded.
+
+
+def warm_up(renderers: Mapping[str, Renderer]) -> None:
+    """Each renderer's optional ``warm_up``; a failure is left for ``render`` to report."""
+    for renderer in renderers.values():
+        warm = getattr(renderer, "warm_up", None)
+        if callable(warm):
+            with contextlib.suppress(Exception):
+                warm()
 
 
 def registered() -> dict[str, Renderer]:

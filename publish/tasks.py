@@ -19,7 +19,7 @@ from pathlib import Path
 from publish import limits
 from publish.errors import SourceError
 from publish.model import Document
-from publish.renderer import RenderContext, Renderer, Rendition, Settings, registered
+from publish.renderer import RenderContext, Renderer, Rendition, Settings, registered, warm_up
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Task:
     settings: Settings
     results: Mapping[str, Rendition]  # of the editions it uses, built or up to date
     cache_dir: Path | None = None
+    threads: int = 1  # see RenderContext.threads
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> Tas
     """Render one edition, within ``seconds`` if given; a failure becomes a result, never an exception."""
     started = time.perf_counter()
     context = RenderContext(out_dir=task.out_dir, article_dir=Path(task.document.figures_dir),
-                            settings=task.settings, results=task.results, cache_dir=task.cache_dir)
+                            settings=task.settings, results=task.results, cache_dir=task.cache_dir,
+                            threads=task.threads)
 
     def result(rendition: Rendition | None = None, error: str = "", bad_input: bool = False,
                detail: str = "") -> TaskResult:
@@ -74,6 +76,14 @@ def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> Tas
 
 
 _installed: dict[str, Renderer] = {}
+
+
+def start_worker() -> None:
+    """A pool worker's initializer: it ends with the build, and loads the editions' engines
+    once, so every edition it forks (see ``run``) starts with them loaded."""
+    limits.exit_with_parent()
+    _installed.update(registered())
+    warm_up(_installed)
 
 
 def run(task: Task) -> TaskResult:

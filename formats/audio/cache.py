@@ -1,4 +1,5 @@
-"""Synthesised speech kept per segment, so an edited paragraph is the only one spoken again.
+"""Synthesised speech and encoded parts kept per segment, so an edited paragraph is the only
+one spoken, mastered and encoded again.
 
 The key is everything that shapes a clip: the text, the voice asked for (language or voice
 id, bundled or system espeak-ng), the rate, and the engine's versions (pyttsx3, espeak-ng).
@@ -16,6 +17,7 @@ import numpy.typing as npt
 from publish import cache
 
 from .engine import VoiceSettings, engine_version
+from .track import Part
 
 Samples = npt.NDArray[np.float32]
 
@@ -58,3 +60,31 @@ class SpeechCache:
                 np.savez(f, pcm=pcm, voice=np.array(voice))
 
         self._store.save(self._key(text), write)
+
+
+class PartCache:
+    """Encoded parts of tracks (formats.audio.track), by the key the track gives them."""
+
+    def __init__(self, root: Path) -> None:
+        self._store = cache.Store(root, "mp3-parts", ".npz")
+
+    def get(self, key: str) -> Part | None:
+        def read(path: Path) -> Part:
+            with np.load(path) as entry:
+                frames = entry["frames"]
+                numbers = entry["numbers"]
+            if frames.dtype != np.uint8 or numbers.shape != (5,):
+                raise ValueError("not an encoded part")
+            samples, speech_start, energy, peak, floor_db = numbers.tolist()
+            return Part(frames.tobytes(), int(samples), int(speech_start), energy, peak, floor_db)
+
+        return self._store.load(key, read)
+
+    def put(self, key: str, part: Part) -> None:
+        numbers = np.array([part.samples, part.speech_start, part.energy, part.peak, part.floor_db], dtype=np.float64)
+
+        def write(path: Path) -> None:
+            with path.open("wb") as f:
+                np.savez(f, frames=np.frombuffer(part.frames, dtype=np.uint8), numbers=numbers)
+
+        self._store.save(key, write)

@@ -1,14 +1,17 @@
-"""Assemble synthesised segments into one ACX-conformant mono track.
+"""ACX levels: measuring them, and levelling speech to them.
 
 ACX technical levels: RMS -23..-18 dBFS, peaks <= -3 dBFS, noise floor <= -60 dB,
 44.1 kHz, 0.5-1 s of silence at the head and 1-5 s at the tail. RMS is measured
 over the whole file, pauses included, as ACX's own check does.
+
+Every segment's speech is levelled to the same RMS on its own (``speech_level``), not the
+whole track at once: a segment's master then depends on that segment alone, which is what
+lets an edited paragraph be the only one mastered and encoded again (``formats.audio.track``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -16,16 +19,15 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
-from publish.speech import SpeechSegment
-
-from .engine import SegmentAudio
-
 Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE: Final = 44100
 HEAD_SILENCE: Final = 0.75
 TAIL_SILENCE: Final = 2.0
 TARGET_RMS_DB: Final = -20.0
+# Speech itself sits this loud; with the pauses of an ordinary article the whole track then
+# lands near TARGET_RMS_DB (the seed: -20.0 dB).
+SPEECH_RMS_DB: Final = -19.6
 RMS_RANGE_DB: Final = (-23.0, -18.0)
 # Half a dB below ACX's -3 dBFS: MP3 encoding makes inter-sample peaks grow a little.
 PEAK_CEILING_DB: Final = -3.5
@@ -52,19 +54,6 @@ class Levels:
             and self.peak_db <= -3.0
             and self.noise_floor_db <= NOISE_FLOOR_MAX_DB
         )
-
-
-@dataclass(frozen=True)
-class MasteredTrack:
-    samples: Samples  # mono float32, -1..1
-    sample_rate: int
-    # segment id -> (start, end) in seconds of the final track; speech only, no pauses
-    timings: Mapping[str, tuple[float, float]]
-    levels: Levels
-
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / self.sample_rate
 
 
 # ---------------------------------------------------------------- measurement
@@ -141,27 +130,36 @@ def measure(samples: npt.ArrayLike, sample_rate: int) -> Levels:
 # ---------------------------------------------------------------- processing
 
 
-def trim_silence(
+def speech_bounds(
     samples: Samples,
     sample_rate: int,
     *,
     threshold_db: float = -45.0,
     keep_head: float = 0.01,
     keep_tail: float = 0.04,
-) -> Samples:
-    """Cut espeak's own lead-in and end pause so ``pause_before`` alone sets the gaps.
-
-    The threshold is relative to the clip's peak.
-    """
+) -> tuple[int, int]:
+    """Where a clip's speech is, without espeak's own lead-in and end pause, so
+    ``pause_before`` alone sets the gaps. The threshold is relative to the clip's peak;
+    (0, 0) when nothing stands out of the silence."""
     if samples.size == 0:
-        return samples
+        return 0, 0
     peak = float(np.max(np.abs(samples)))
     loud = np.flatnonzero(np.abs(samples) >= peak * 10 ** (threshold_db / 20))
-    if loud.size == 0:
-        return samples[:0]
+    if loud.size == 0 or peak == 0.0:
+        return 0, 0
     start = max(0, int(loud[0]) - int(keep_head * sample_rate))
     stop = min(samples.size, int(loud[-1]) + 1 + int(keep_tail * sample_rate))
+    return start, stop
+
+
+def trim_silence(samples: Samples, sample_rate: int) -> Samples:
+    start, stop = speech_bounds(samples, sample_rate)
     return samples[start:stop]
+
+
+def resampled_length(length: int, from_rate: int, to_rate: int = SAMPLE_RATE) -> int:
+    """How many samples ``resample`` makes of ``length`` (soxr rounds to the nearest)."""
+    return length if from_rate == to_rate else round(length * to_rate / from_rate)
 
 
 def resample(samples: Samples, from_rate: int, to_rate: int = SAMPLE_RATE) -> Samples:
@@ -238,7 +236,9 @@ def level(
     ceiling_db: float = PEAK_CEILING_DB,
 ) -> Samples:
     """Gain to the target RMS, limiting peaks to the ceiling; the limiter lowers the
-    RMS a little, so gain and limit repeat until the RMS is within 0.05 dB."""
+    RMS a little, so gain and limit repeat until the RMS is within 0.05 dB, or as near
+    as the ceiling allows (whether the whole track is then within ACX's range is checked
+    where the track is joined)."""
     current = rms_db(samples)
     if current <= DB_FLOOR:
         raise MasteringError("the track is silent")
@@ -253,82 +253,20 @@ def level(
         if abs(error) < 0.05:
             break
         gain_db += error
-    low, high = RMS_RANGE_DB
-    reached = rms_db(result)
-    if not low <= reached <= high:
-        raise MasteringError(
-            f"cannot reach {target_rms_db} dB RMS under a {ceiling_db} dB peak ceiling "
-            f"(got {reached:.1f} dB)"
-        )
     return result
 
 
-def room_tone(length: int, level_db: float, seed: int = 0) -> Samples:
-    """Deterministic low-level noise, for checkers that dislike digital silence."""
-    noise = np.random.default_rng(seed).standard_normal(length)
-    return (noise * 10 ** (level_db / 20)).astype(np.float32)
+def speech_level(speech_samples: int, track_samples: int) -> float:
+    """The RMS every segment's speech is levelled to, in dBFS.
 
-
-def master(
-    segments: Sequence[SpeechSegment],
-    audio: Sequence[SegmentAudio],
-    *,
-    head: float = HEAD_SILENCE,
-    tail: float = TAIL_SILENCE,
-    target_rms_db: float = TARGET_RMS_DB,
-    ceiling_db: float = PEAK_CEILING_DB,
-    room_tone_db: float | None = None,
-) -> MasteredTrack:
-    """One 44.1 kHz mono track: head silence, segments after their pauses, tail.
-
-    The first segment's ``pause_before`` is ignored: the head silence takes its
-    place, so the head stays within ACX's 0.5-1 s. Segment audio is trimmed to its
-    speech before placement; timings give where that speech sits.
+    SPEECH_RMS_DB, unless the share of speech in the track would put the track's RMS
+    (pauses included) within half a dB of ACX's limits, as an article of short lines and
+    long pauses might: then the level that puts the track at TARGET_RMS_DB.
     """
-    if len(segments) != len(audio):
-        raise MasteringError(f"{len(segments)} segments but {len(audio)} audio clips")
-    if not segments:
-        raise MasteringError("no segments to master")
-    if not (0.5 <= head <= 1.0 and 1.0 <= tail <= 5.0):
-        raise MasteringError("ACX wants 0.5-1 s of head and 1-5 s of tail silence")
-    parts: list[Samples] = [np.zeros(round(head * SAMPLE_RATE), dtype=np.float32)]
-    cursor = parts[0].size
-    timings: dict[str, tuple[float, float]] = {}
-    for index, (segment, clip) in enumerate(zip(segments, audio, strict=True)):
-        if segment.id != clip.id:
-            raise MasteringError(f"segment {segment.id!r} got the audio of {clip.id!r}")
-        if segment.id in timings:
-            raise MasteringError(f"segment id {segment.id!r} occurs twice")
-        if segment.pause_before < 0:
-            raise MasteringError(f"segment {segment.id!r} has a negative pause")
-        if index > 0:
-            gap = round(segment.pause_before * SAMPLE_RATE)
-            parts.append(np.zeros(gap, dtype=np.float32))
-            cursor += gap
-        speech = resample(
-            trim_silence(clip.samples, clip.sample_rate), clip.sample_rate
-        )
-        parts.append(speech)
-        timings[segment.id] = (
-            cursor / SAMPLE_RATE,
-            (cursor + speech.size) / SAMPLE_RATE,
-        )
-        cursor += speech.size
-    parts.append(np.zeros(round(tail * SAMPLE_RATE), dtype=np.float32))
-    joined = np.concatenate(parts)
-    parts.clear()  # the pieces are in `joined` now (memory)
-    track = level(
-        joined,
-        SAMPLE_RATE,
-        target_rms_db=target_rms_db,
-        ceiling_db=ceiling_db,
-    )
-    if room_tone_db is not None:
-        if room_tone_db > NOISE_FLOOR_MAX_DB:
-            raise MasteringError(
-                f"room tone at {room_tone_db} dB is above ACX's noise floor"
-            )
-        ceiling = 10 ** (ceiling_db / 20)
-        noisy = track + room_tone(track.size, room_tone_db)
-        track = np.clip(noisy, -ceiling, ceiling).astype(np.float32)
-    return MasteredTrack(track, SAMPLE_RATE, timings, measure(track, SAMPLE_RATE))
+    if speech_samples <= 0 or track_samples <= 0:
+        return SPEECH_RMS_DB
+    share_db = 10 * math.log10(speech_samples / track_samples)
+    low, high = RMS_RANGE_DB
+    if low + 0.5 <= SPEECH_RMS_DB + share_db <= high - 0.5:
+        return SPEECH_RMS_DB
+    return TARGET_RMS_DB - share_db

@@ -14,15 +14,19 @@ class AudioRenderer:
     media_type = "audio/mpeg"
     uses: tuple[str, ...] = ()
 
+    def warm_up(self) -> None:
+        from formats.epub import cover  # noqa: F401
+        from formats.audio import cache, engine, mp3, track, vtt  # noqa: F401
+
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # Imported here, not at the top: listing the editions (every build does) should not
         # pay for numpy, soxr and lameenc.
         from formats.epub.cover import make_cover
 
-        from .cache import SpeechCache
+        from .cache import PartCache, SpeechCache
         from .engine import SynthesisError, VoiceSettings, engine_version, shared
-        from .mastering import master
-        from .mp3 import Mp3Metadata, build_mp3, chapters_for
+        from .mp3 import Mp3Metadata, chapters_for, tag_mp3
+        from .track import build_track
         from .vtt import webvtt
 
         settings = context.settings
@@ -34,7 +38,8 @@ class AudioRenderer:
         except SynthesisError as exc:
             raise RuntimeError(f"speech synthesis failed: {exc}") from exc
         voice_used = clips[0].voice if clips else ""
-        track = master(segments, clips)
+        track = build_track(segments, clips, bitrate_kbps=settings.bitrate, threads=context.threads,
+                            store=PartCache(context.cache_dir) if context.cache_dir is not None else None)
         del clips  # the track holds the speech now; a long article's clips are large
         chapters = chapters_for(segments, track.timings, track.duration)
         meta = document.meta
@@ -51,7 +56,7 @@ class AudioRenderer:
             cover_png=make_cover(meta.title, meta.subtitle or None),
         )
         mp3 = context.out_dir / f"{document.slug}.mp3"
-        mp3.write_bytes(build_mp3(track.samples, tags, chapters, bitrate_kbps=settings.bitrate))
+        mp3.write_bytes(tag_mp3(track.mp3, tags, chapters, duration=track.duration))
         vtt = context.out_dir / f"{document.slug}.vtt"
         vtt.write_text(webvtt(segments, track.timings), encoding="utf-8")
         return Rendition(

@@ -107,5 +107,6 @@ def make_cover(title: str, subtitle: str | None) -> bytes:
 
     out = io.BytesIO()
     # No pnginfo, dpi or exif: Pillow then writes only IHDR, IDAT and IEND.
-    image.save(out, format="PNG", optimize=False, compress_level=9)
+    # zlib level 6: 2 % larger than 9 on this flat image, in half the time
+    image.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue()

@@ -661,7 +661,7 @@ def write_epub(
             "epub2_guide": False,
             "play_order": {"enabled": True, "start_from": 1},
             "mtime": modified,
-            "compresslevel": 9,
+            "compresslevel": 0,  # _reproducible_zip compresses again; deflating twice is waste
         },
     )
     data = _reproducible_zip(buffer.getvalue(), modified, meta.lang)

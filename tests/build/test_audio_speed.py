@@ -48,7 +48,7 @@ def test_encoding_in_chunks_gives_the_frames_of_one_call() -> None:
     encoder = lameenc.Encoder()
     encoder.silence()
     for setting, value in (("set_channels", 1), ("set_in_sample_rate", 44100), ("set_out_sample_rate", 44100),
-                           ("set_bit_rate", 192), ("set_quality", 2)):
+                           ("set_bit_rate", 192), ("set_quality", mp3.QUALITY)):
         getattr(encoder, setting)(value)
     pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
     whole = bytes(encoder.encode(pcm)) + bytes(encoder.flush())

@@ -1,5 +1,6 @@
-"""Speech is cached per segment: editing one paragraph makes the engine speak that one only,
-and a cached clip is the very clip the engine would give (same MP3 bytes)."""
+"""Speech is cached per segment: editing one paragraph makes the engine speak that one only
+and the encoder encode that one only, and a cached clip is the very clip the engine would
+give (same MP3 bytes)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from tests.build.conftest import SEED, SETTINGS
 PARAGRAPH = "The intestinal barrier is a multi-layered system"
 
 
-def cache_entries(cache: Path) -> set[Path]:
-    return set((cache / "speech").rglob("*.npz"))
+def cache_entries(cache: Path, kind: str = "speech") -> set[Path]:
+    return set((cache / kind).rglob("*.npz"))
 
 
 def test_a_one_paragraph_edit_speaks_one_segment_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,8 +50,9 @@ def test_a_one_paragraph_edit_speaks_one_segment_again(tmp_path: Path, monkeypat
     texts = {s.text for s in segments(read_article(article)) if word_count(s.text)}
     cold = build_audio(tmp_path / "dist", cache)
     assert len(spoken) == len(texts), "each text is spoken once (the seed says one twice)"
-    before = cache_entries(cache)
+    before, parts = cache_entries(cache), cache_entries(cache, "mp3-parts")
     assert len(before) == len(texts)
+    assert len(parts) == len(texts) + 1  # and the tail
 
     text = article.read_text(encoding="utf-8")
     assert text.count(PARAGRAPH) == 1
@@ -60,6 +62,7 @@ def test_a_one_paragraph_edit_speaks_one_segment_again(tmp_path: Path, monkeypat
     (changed,) = [s for s in segments(read_article(article)) if "a layered system" in s.text]
     assert spoken == [changed.id], "only the edited paragraph is spoken again"
     assert len(cache_entries(cache) - before) == 1
+    assert len(cache_entries(cache, "mp3-parts") - parts) == 1, "only the edited paragraph is encoded again"
     assert edited != cold
 
     # Without a cache every segment is spoken, and the MP3 is the same to the byte.

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import soundfile as sf  # type: ignore[import-untyped]
 from mutagen import id3, mp3
@@ -19,14 +18,9 @@ from mutagen.mp3 import BitrateMode
 from PIL import Image
 
 from formats.audio.engine import VoiceSettings, engine_version, synthesise
-from formats.audio.mastering import (
-    HEAD_SILENCE,
-    TAIL_SILENCE,
-    MasteredTrack,
-    master,
-    measure,
-)
-from formats.audio.mp3 import Mp3Metadata, build_mp3, chapters_for
+from formats.audio.mastering import HEAD_SILENCE, TAIL_SILENCE, measure
+from formats.audio.mp3 import Mp3Metadata, chapters_for, tag_mp3
+from formats.audio.track import Track, build_track
 from formats.audio.vtt import webvtt
 from publish.speech import SpeechSegment
 
@@ -75,18 +69,18 @@ METADATA = Mp3Metadata(
 
 @dataclass(frozen=True)
 class Edition:
-    track: MasteredTrack
+    track: Track
     mp3: bytes
     vtt: str
 
 
 def _build() -> Edition:
     audio = synthesise(SEGMENTS, VoiceSettings(language="en-GB"))
-    track = master(SEGMENTS, audio)
+    track = build_track(SEGMENTS, audio, bitrate_kbps=192)
     chapters = chapters_for(SEGMENTS, track.timings, track.duration)
     return Edition(
         track=track,
-        mp3=build_mp3(track.samples, METADATA, chapters),
+        mp3=tag_mp3(track.mp3, METADATA, chapters, duration=track.duration),
         vtt=webvtt(SEGMENTS, track.timings),
     )
 
@@ -104,12 +98,10 @@ def mp3_path(edition: Edition, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 def test_master_meets_acx_levels(edition: Edition) -> None:
-    levels = measure(edition.track.samples, edition.track.sample_rate)
+    levels = edition.track.levels
     assert -23.0 <= levels.rms_db <= -18.0
     assert levels.peak_db <= -3.0
     assert levels.noise_floor_db <= -60.0
-    assert levels == edition.track.levels
-    assert edition.track.sample_rate == 44100
 
 
 def test_timings_are_ordered_with_head_tail_and_pauses(edition: Edition) -> None:
@@ -120,24 +112,30 @@ def test_timings_are_ordered_with_head_tail_and_pauses(edition: Edition) -> None
         SEGMENTS[1:], timings[1:], timings[:-1], strict=True
     ):
         assert end > start
-        assert start - previous_end == pytest.approx(segment.pause_before, abs=1e-4)
+        # the seam between two parts' streams adds LAME's delay and padding to the pause
+        assert 0 <= start - previous_end - segment.pause_before <= 2 * 1152 / 44100
     tail = edition.track.duration - timings[-1][1]
     assert 1.0 <= tail <= 5.0
-    assert tail == pytest.approx(TAIL_SILENCE, abs=1e-4)
+    assert 0 <= tail - TAIL_SILENCE <= 2 * 1152 / 44100
 
 
 def test_mp3_decodes_to_the_master(edition: Edition, mp3_path: Path) -> None:
     decoded, rate = sf.read(mp3_path, dtype="float32", always_2d=True)
     assert rate == 44100
     assert decoded.shape[1] == 1
-    duration = decoded.shape[0] / rate
-    last_end = edition.track.timings[SEGMENTS[-1].id][1]
-    assert duration == pytest.approx(last_end + TAIL_SILENCE, abs=0.05)
-    assert duration == pytest.approx(edition.track.duration, abs=0.05)
+    assert decoded.shape[0] == round(edition.track.duration * rate)  # gapless, to the sample
     levels = measure(decoded[:, 0], rate)  # ACX checks the file it receives
     assert -23.0 <= levels.rms_db <= -18.0
+    # LAME's frames decode a little quieter than the master: 0.27 dB at 192 kbps, 0 at 320
+    assert -0.35 < levels.rms_db - edition.track.levels.rms_db < 0.0
     assert levels.peak_db <= -3.0
     assert levels.noise_floor_db <= -60.0
+    # Speech is where the timings say, across the seams between the parts' streams.
+    for start, end in edition.track.timings.values():
+        first, last = round(start * rate), round(end * rate)
+        assert measure(decoded[first - 441 : first, 0], rate).peak_db < -50  # the 10 ms before
+        assert measure(decoded[first : first + 4410, 0], rate).peak_db > -30  # the first 100 ms
+        assert measure(decoded[last : last + 441, 0], rate).peak_db < -50  # the 10 ms after
 
 
 def test_mp3_is_cbr_192(mp3_path: Path) -> None:
@@ -235,7 +233,12 @@ def test_same_bytes_when_built_twice(edition: Edition) -> None:
     again = _build()
     assert again.mp3 == edition.mp3
     assert again.vtt == edition.vtt
-    assert np.array_equal(again.track.samples, edition.track.samples)
+    assert again.track == edition.track
+
+
+def test_same_bytes_on_threads(edition: Edition) -> None:
+    audio = synthesise(SEGMENTS, VoiceSettings(language="en-GB"))
+    assert build_track(SEGMENTS, audio, bitrate_kbps=192, threads=3) == edition.track
 
 
 def test_engine_output_stays_off_stdout(capfd: pytest.CaptureFixture[str]) -> None:

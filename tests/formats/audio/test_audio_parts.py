@@ -25,15 +25,17 @@ from formats.audio.engine import (
 )
 from formats.audio.mastering import (
     DB_FLOOR,
+    SPEECH_RMS_DB,
     MasteringError,
     level,
     limit,
-    master,
     noise_floor_db,
     peak_db,
     rms_db,
+    speech_level,
 )
-from formats.audio.mp3 import Mp3Metadata, build_mp3, chapters_for, encode_mp3, iso639_2
+from formats.audio.mp3 import Mp3Metadata, chapters_for, encode_mp3, iso639_2, tag_mp3
+from formats.audio.track import Part, build_track
 from formats.audio.vtt import escape, timestamp, webvtt
 from publish.speech import SpeechSegment
 
@@ -120,24 +122,61 @@ def _clip(segment_id: str, seconds: float) -> SegmentAudio:
     return SegmentAudio(segment_id, speech(seconds), 22050, "test")
 
 
-def test_master_rejects_mismatched_audio() -> None:
+def test_track_rejects_mismatched_audio() -> None:
     segment = SpeechSegment("p-1", "x", "x", None, 0.0)
     with pytest.raises(MasteringError, match="audio of"):
-        master([segment], [_clip("p-2", 1.0)])
+        build_track([segment], [_clip("p-2", 1.0)], bitrate_kbps=192)
     with pytest.raises(MasteringError, match="twice"):
-        master([segment, segment], [_clip("p-1", 1.0), _clip("p-1", 1.0)])
+        build_track([segment, segment], [_clip("p-1", 1.0), _clip("p-1", 1.0)], bitrate_kbps=192)
 
 
-def test_master_ignores_first_pause_and_can_add_room_tone() -> None:
+def test_track_ignores_the_first_pause() -> None:
     segments = [
         SpeechSegment("a", "x", "x", "One", 3.0),
         SpeechSegment("b", "x", "x", "Two", 1.0),
     ]
-    track = master(segments, [_clip("a", 1.0), _clip("b", 1.0)], room_tone_db=-70.0)
+    track = build_track(segments, [_clip("a", 1.0), _clip("b", 1.0)], bitrate_kbps=192)
     assert track.timings["a"][0] == pytest.approx(0.75, abs=0.02)
-    assert track.timings["b"][0] - track.timings["a"][1] == pytest.approx(1.0, abs=1e-4)
-    assert -71.0 < track.levels.noise_floor_db < -69.0
+    gap = track.timings["b"][0] - track.timings["a"][1]
+    assert 1.0 <= gap <= 1.0 + 2 * 1152 / 44100  # the pause, and the seam between two streams
     assert track.levels.acx_ok
+
+
+class CountingStore:
+    def __init__(self) -> None:
+        self.parts: dict[str, Part] = {}
+        self.made: list[str] = []
+
+    def get(self, key: str) -> Part | None:
+        return self.parts.get(key)
+
+    def put(self, key: str, part: Part) -> None:
+        self.made.append(key)
+        self.parts[key] = part
+
+
+def test_an_edited_segment_is_the_only_part_made_again() -> None:
+    segments = [SpeechSegment(name, "x", "x", None, 0.5) for name in "abc"]
+    clips = [_clip(name, 4.0 + index / 10) for index, name in enumerate("abc")]  # mostly speech
+    store = CountingStore()
+    cold = build_track(segments, clips, bitrate_kbps=192, store=store)
+    assert len(store.made) == 4  # three segments and the tail
+    store.made.clear()
+    assert build_track(segments, clips, bitrate_kbps=192, store=store) == cold
+    assert store.made == []
+    edited = [*clips[:2], SegmentAudio("c", speech(4.5), 22050, "test")]
+    store.made.clear()
+    warm = build_track(segments, edited, bitrate_kbps=192, store=store)
+    assert len(store.made) == 1
+    assert warm == build_track(segments, edited, bitrate_kbps=192)  # the same as with no cache
+    assert warm.timings["a"] == cold.timings["a"] and warm.timings["c"] != cold.timings["c"]
+
+
+def test_speech_level_moves_only_when_the_track_would_leave_acx_range() -> None:
+    assert speech_level(90, 100) == SPEECH_RMS_DB
+    assert speech_level(0, 100) == SPEECH_RMS_DB
+    sparse = speech_level(20, 100)  # mostly pauses: speech louder, the track at -20 dB
+    assert sparse == pytest.approx(-20.0 - 10 * np.log10(0.2))
 
 
 def test_chapters_start_at_zero_and_end_at_duration() -> None:
@@ -187,9 +226,8 @@ def test_id3v23_still_carries_chapters(tmp_path: Path) -> None:
     chapters = chapters_for(segments, {"a": (0.75, 0.8)}, 1.0)
     path = tmp_path / "x.mp3"
     path.write_bytes(
-        build_mp3(
-            signal, Mp3Metadata("T", "fr-FR", year="2024"), chapters, id3_version=3
-        )
+        tag_mp3(encode_mp3(signal), Mp3Metadata("T", "fr-FR", year="2024"), chapters, duration=1.0,
+                id3_version=3)
     )
     tags = ID3(path)
     assert tags.version[:2] == (2, 3)

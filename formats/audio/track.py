@@ -1,0 +1,227 @@
+"""The spoken track, mastered and encoded one segment at a time.
+
+Each segment becomes one *part*: its pause, then its speech levelled on its own
+(``mastering.speech_level``), encoded as a LAME stream of its own. A part depends on its
+segment alone, so parts are cached by content and an edited paragraph is the only part
+mastered and encoded again; the rest of the track is joining bytes. The parts are
+independent, so they can also be encoded side by side on threads (LAME and soxr release
+the GIL) and still give the same bytes.
+
+Joined streams decode gaplessly but for the seams: each later stream brings LAME's
+encoder delay and the one before it its padding, a few milliseconds of digital silence
+inside the pause. A part's first sample therefore sits at 1152 x the MPEG frames before it,
+and the timings are taken from there, exact to the sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+import numpy as np
+
+from publish import cache as keys
+from publish.speech import SpeechSegment
+
+from .engine import SegmentAudio
+from .mastering import (
+    DB_FLOOR,
+    HEAD_SILENCE,
+    PEAK_CEILING_DB,
+    RMS_RANGE_DB,
+    SAMPLE_RATE,
+    TAIL_SILENCE,
+    Levels,
+    MasteringError,
+    Samples,
+    level,
+    noise_floor_db,
+    resample,
+    resampled_length,
+    speech_bounds,
+    speech_level,
+)
+from .mp3 import QUALITY, SAMPLES_PER_FRAME, count_frames, encode_frames, with_info_frame
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One stretch of the track, encoded: a pause, then (unless it is the tail) speech."""
+
+    frames: bytes  # one whole LAME stream
+    samples: int  # samples encoded: the pause, then the speech
+    speech_start: int  # where the speech begins (the pause's length)
+    energy: float  # sum of the squared samples, for the track's RMS
+    peak: float  # the largest |sample|
+    floor_db: float  # the quietest half second's RMS (its noise floor)
+
+
+@dataclass(frozen=True)
+class Track:
+    mp3: bytes  # MPEG frames behind a LAME Info frame, not yet tagged
+    # segment id -> (start, end) in seconds of the decoded track; speech only, no pauses
+    timings: Mapping[str, tuple[float, float]]
+    duration: float  # seconds, as a gapless decoder gives them
+    levels: Levels  # of the mastered samples, pauses included
+
+
+class PartStore(Protocol):
+    """Encoded parts by key (see formats.audio.cache.PartCache)."""
+
+    def get(self, key: str) -> Part | None: ...
+
+    def put(self, key: str, part: Part) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Plan:
+    key: str
+    pause: int  # samples of silence before the speech
+    clip: SegmentAudio | None  # None for the tail
+    speech_level_db: float
+
+
+def build_track(
+    segments: Sequence[SpeechSegment],
+    clips: Sequence[SegmentAudio],
+    *,
+    bitrate_kbps: int,
+    threads: int = 1,
+    store: PartStore | None = None,
+    head: float = HEAD_SILENCE,
+    tail: float = TAIL_SILENCE,
+) -> Track:
+    """One 44.1 kHz mono CBR track: head silence, each segment after its pause, tail.
+
+    The first segment's ``pause_before`` is ignored: the head silence takes its place, so
+    the head stays within ACX's 0.5-1 s.
+    """
+    pauses = _pauses(segments, clips, head, tail)
+    lengths = [resampled_length(stop - start, clip.sample_rate)
+               for clip in clips for start, stop in [speech_bounds(clip.samples, clip.sample_rate)]]
+    level_db = speech_level(sum(lengths), sum(pauses) + sum(lengths) + round(tail * SAMPLE_RATE))
+    plans = [_Plan(_part_key(clip, pause, level_db, bitrate_kbps), pause, clip, level_db)
+             for clip, pause in zip(clips, pauses, strict=True)]
+    tail_samples = round(tail * SAMPLE_RATE)
+    plans.append(_Plan(_tail_key(tail_samples, bitrate_kbps), tail_samples, None, level_db))
+
+    found = {plan.key: store.get(plan.key) if store is not None else None for plan in plans}
+    missing = [plan for plan in plans if found[plan.key] is None]
+    for plan, part in zip(missing, _map(lambda p: _make_part(p, bitrate_kbps), missing, threads), strict=True):
+        found[plan.key] = part
+        if store is not None:
+            store.put(plan.key, part)
+    parts = [found[plan.key] for plan in plans]
+    return _join([p for p in parts if p is not None], segments, bitrate_kbps)
+
+
+def _pauses(segments: Sequence[SpeechSegment], clips: Sequence[SegmentAudio], head: float,
+            tail: float) -> list[int]:
+    if len(segments) != len(clips):
+        raise MasteringError(f"{len(segments)} segments but {len(clips)} audio clips")
+    if not segments:
+        raise MasteringError("no segments to master")
+    if not (0.5 <= head <= 1.0 and 1.0 <= tail <= 5.0):
+        raise MasteringError("ACX wants 0.5-1 s of head and 1-5 s of tail silence")
+    seen: set[str] = set()
+    pauses = []
+    for index, (segment, clip) in enumerate(zip(segments, clips, strict=True)):
+        if segment.id != clip.id:
+            raise MasteringError(f"segment {segment.id!r} got the audio of {clip.id!r}")
+        if segment.id in seen:
+            raise MasteringError(f"segment id {segment.id!r} occurs twice")
+        if segment.pause_before < 0:
+            raise MasteringError(f"segment {segment.id!r} has a negative pause")
+        seen.add(segment.id)
+        pauses.append(round((head if index == 0 else segment.pause_before) * SAMPLE_RATE))
+    return pauses
+
+
+def _make_part(plan: _Plan, bitrate_kbps: int) -> Part:
+    speech = np.zeros(0, dtype=np.float32)
+    if plan.clip is not None:
+        start, stop = speech_bounds(plan.clip.samples, plan.clip.sample_rate)
+        speech = resample(plan.clip.samples[start:stop], plan.clip.sample_rate)
+        if speech.size:
+            speech = level(speech, SAMPLE_RATE, target_rms_db=plan.speech_level_db, ceiling_db=PEAK_CEILING_DB)
+    # at least one sample: a stream of none cannot be encoded (a silent segment with no pause)
+    samples: Samples = np.concatenate([np.zeros(max(plan.pause, 1 - speech.size), dtype=np.float32), speech])
+    wide = speech.astype(np.float64)
+    return Part(
+        frames=encode_frames(samples, SAMPLE_RATE, bitrate_kbps=bitrate_kbps),
+        samples=samples.size,
+        speech_start=samples.size - speech.size,
+        energy=float(np.dot(wide, wide)),
+        peak=float(np.max(np.abs(speech))) if speech.size else 0.0,
+        floor_db=noise_floor_db(samples, SAMPLE_RATE),
+    )
+
+
+def _join(parts: Sequence[Part], segments: Sequence[SpeechSegment], bitrate_kbps: int) -> Track:
+    timings: dict[str, tuple[float, float]] = {}
+    offset = 0  # where the next part starts in the decoded track, in samples
+    for segment, part in zip(segments, parts, strict=False):  # the tail has no segment
+        start = offset + part.speech_start
+        timings[segment.id] = (start / SAMPLE_RATE, (offset + part.samples) / SAMPLE_RATE)
+        offset += SAMPLES_PER_FRAME * count_frames(part.frames, bitrate_kbps)
+    length = offset + parts[-1].samples  # the tail's padding is dropped by the Info frame
+    energy = sum(part.energy for part in parts)
+    levels = Levels(
+        rms_db=_to_db(math.sqrt(energy / length)),
+        peak_db=_to_db(max(part.peak for part in parts)),
+        # every part starts with its pause, so the quietest half second is inside one
+        noise_floor_db=min(part.floor_db for part in parts),
+    )
+    low, high = RMS_RANGE_DB
+    if not low <= levels.rms_db <= high:
+        raise MasteringError(f"the track's RMS is {levels.rms_db:.1f} dB, outside {low:g} to {high:g} dB")
+    mp3 = with_info_frame([(part.frames, part.samples) for part in parts], bitrate_kbps)
+    return Track(mp3, timings, length / SAMPLE_RATE, levels)
+
+
+def _to_db(amplitude: float) -> float:
+    return DB_FLOOR if amplitude <= 10 ** (DB_FLOOR / 20) else max(DB_FLOOR, 20 * math.log10(amplitude))
+
+
+def _map(work: Callable[[T], R], items: Iterable[T], threads: int) -> list[R]:
+    if threads <= 1:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mp3-part") as pool:
+        return list(pool.map(work, items))
+
+
+# ---------------------------------------------------------------- cache keys
+
+
+@cache
+def _code() -> str:
+    """The code that shapes a part, so a changed mastering or encoder never reuses old parts."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(importlib.metadata.version("lameenc").encode())
+    for name in ("mastering.py", "mp3.py", "track.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _part_key(clip: SegmentAudio, pause: int, level_db: float, bitrate_kbps: int) -> str:
+    return keys.key({"clip": hashlib.sha256(clip.samples.tobytes()).hexdigest(), "rate": clip.sample_rate,
+                     "pause": pause, "speech_rms_db": round(level_db, 6), **_settings(bitrate_kbps)})
+
+
+def _tail_key(samples: int, bitrate_kbps: int) -> str:
+    return keys.key({"tail": samples, **_settings(bitrate_kbps)})
+
+
+def _settings(bitrate_kbps: int) -> dict[str, object]:
+    return {"bitrate": bitrate_kbps, "quality": QUALITY, "ceiling_db": PEAK_CEILING_DB, "code": _code()}
+
