@@ -102,14 +102,17 @@ def build(
     settings: Settings | None = None,
     progress: Progress | None = None,
     options: Options | None = None,
+    executor: executors.Executor | None = None,
 ) -> list[ArticleOutcome]:
+    """Build ``sources``; with ``executor`` (from ``executors.start``), on its workers, which
+    stay up for the caller's next build (``publish watch``), else on workers of its own."""
     options = options or Options()
     sources = list(dict.fromkeys(sources))  # named twice, built once
     _refuse_shared_slugs(sources)
     # More workers than tasks there could be would only cost start-up time.
     jobs = min(options.jobs, max(1, len(sources) * len(renderers)))
     articles = [_Article(i, source, out) for i, source in enumerate(sources)]
-    with _Scheduler(renderers, out, settings or Settings(), progress, options, jobs) as scheduler:
+    with _Scheduler(renderers, out, settings or Settings(), progress, options, jobs, executor) as scheduler:
         scheduler.run(articles)
     order = list(renderers)
     for article in articles:
@@ -173,7 +176,7 @@ class _Article:
 
 class _Scheduler:
     def __init__(self, renderers: dict[str, Renderer], out: Path, settings: Settings, progress: Progress | None,
-                 options: Options, jobs: int) -> None:
+                 options: Options, jobs: int, executor: executors.Executor | None = None) -> None:
         self.renderers = renderers
         # Absolute, as tasks may run in processes with another working folder (Dask workers).
         self.out = out.absolute()
@@ -183,7 +186,8 @@ class _Scheduler:
         self.options = options
         self.codes = inputs.code_fingerprints(renderers)
         self.hashes = inputs.Hashes()
-        self.executor = executors.start(options.executor, jobs, renderers, options.scheduler)
+        self.owns_executor = executor is None
+        self.executor = executor or executors.start(options.executor, jobs, renderers, options.scheduler)
         # A local build's editions may also use threads, up to --jobs; a Dask worker has its own.
         self.threads = jobs if options.executor == "local" else 1
         self.ready: list[tuple[int, int, Task]] = []  # a heap: earlier articles first
@@ -195,7 +199,8 @@ class _Scheduler:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            self.executor.close()
+            if self.owns_executor:
+                self.executor.close()
         finally:
             for article in self.open:
                 article.stack.close()

@@ -11,9 +11,9 @@ from pathlib import Path
 from rich.console import Console
 
 from publish import __version__, cache, executors
-from publish.build import ArticleOutcome, EditionOutcome, Options, build, find_articles, select
+from publish.build import ArticleOutcome, EditionOutcome, Options, Progress, build, find_articles, select
 from publish.errors import UsageError
-from publish.renderer import Settings, registered
+from publish.renderer import Renderer, Settings, registered
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -28,6 +28,7 @@ exit codes: 0 success, 1 an edition failed to build, 2 bad input or usage.
 examples:
   publish build                      every article under source/ into dist/
   publish build source/gut-barrier --format pdf --format epub
+  publish watch source/gut-barrier   rebuild its editions whenever its source changes
   publish formats                    the installed editions
   publish check                      check every built article in dist/, write its reports"""
 
@@ -41,6 +42,23 @@ def parser() -> argparse.ArgumentParser:
     b = commands.add_parser("build", help="build the editions of one or more articles",
                             description="Build editions into OUT/<slug>/, replacing each edition only "
                             "once its new files are complete, and write OUT/<slug>/manifest.json.")
+    add_build_options(b)
+    b.add_argument("--check", action="store_true",
+                   help="check the built articles right after building (as 'publish check' does)")
+    w = commands.add_parser("watch", help="build, then rebuild whenever a source changes (Ctrl-C stops)",
+                            description="Build as 'publish build' does, then watch the articles' folders and "
+                            "build again after every change, on worker processes that stay loaded between "
+                            "builds, so an edited paragraph is back in every edition in about a second.")
+    add_build_options(w)
+    w.add_argument("--interval", type=float, default=0.25, metavar="SECONDS",
+                   help="how often to look for changes (default: 0.25)")
+
+    commands.add_parser("formats", help="list the installed editions (renderers)")
+    add_check_parser(commands)
+    return top
+
+
+def add_build_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="an article folder, an article.md, or a folder of articles (default: source/)")
     b.add_argument("-f", "--format", action="append", default=[], metavar="NAME", dest="formats",
@@ -58,12 +76,6 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     b.add_argument("--debug", action="store_true", help="show the traceback of internal failures")
     add_speed_options(b)
-    b.add_argument("--check", action="store_true",
-                   help="check the built articles right after building (as 'publish check' does)")
-
-    commands.add_parser("formats", help="list the installed editions (renderers)")
-    add_check_parser(commands)
-    return top
 
 
 def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_formats()
         if args.command == "build":
             return run_build(args, console)
+        if args.command == "watch":
+            return run_watch(args, console)
         if args.command == "check":
             return run_check(args.paths or [Path("dist")], console, strict=args.strict, quiet=args.quiet,
                              debug=args.debug)
@@ -127,8 +141,33 @@ def list_formats() -> int:
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
+    renderers, settings, progress, options = prepare(args, console)
+    outcomes = build(find_articles(args.paths or [Path("source")]), renderers, args.out, settings, progress, options)
+    return check_built(args, outcomes, report(outcomes, args.out, console, quiet=args.quiet), console)
+
+
+def run_watch(args: argparse.Namespace, console: Console) -> int:
+    from publish.watch import watch
+
+    paths = args.paths or [Path("source")]
+    find_articles(paths)  # a wrong path is a usage error now, not after the first build
+    renderers, settings, progress, options = prepare(args, console)
+
+    def built(outcomes: list[ArticleOutcome], seconds: float) -> None:
+        report(outcomes, args.out, console, quiet=args.quiet)
+        console.print(f"Built in {seconds:.2f} s; watching {', '.join(map(str, paths))} for changes "
+                      "(Ctrl-C stops)", style="dim", markup=False)
+
+    try:
+        watch(paths, renderers, args.out, settings, progress, options, built, interval=args.interval)
+    except KeyboardInterrupt:
+        console.print("publish: stopped watching; the editions in place are the last built", markup=False)
+    return EXIT_OK
+
+
+def prepare(args: argparse.Namespace, console: Console) -> tuple[dict[str, Renderer], Settings, Progress, Options]:
+    """What ``build`` and ``watch`` take from their shared options."""
     renderers = select(registered(), args.formats)
-    sources = find_articles(args.paths or [Path("source")])
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     settings = Settings(
         papersize=args.papersize,
@@ -162,8 +201,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
         raise UsageError("--scheduler needs --executor dask")
     options = Options(jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
                       cache=args.cache or cache.default_dir(), force=args.force)
-    outcomes = build(sources, renderers, args.out, settings, progress, options)
-    return check_built(args, outcomes, report(outcomes, args.out, console, quiet=args.quiet), console)
+    return renderers, settings, progress, options
 
 
 def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet: bool) -> int:

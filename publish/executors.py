@@ -12,10 +12,11 @@ import concurrent.futures
 import importlib
 import multiprocessing
 import os
+import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
 from publish.errors import UsageError
-from publish.renderer import Renderer, registered
+from publish.renderer import Renderer, registered, warm_up
 from publish.tasks import Task, TaskResult, crashed, execute, run, start_worker
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def start(kind: str, jobs: int, renderers: Mapping[str, Renderer], scheduler: st
         return Serial(renderers)
     _check_installed(renderers)
     if kind == "local":
-        return LocalPool(jobs)
+        return LocalPool(jobs, renderers)
     if kind == "dask":
         return DaskCluster(scheduler, jobs)
     raise UsageError(f"unknown executor {kind!r}; choose 'local' or 'dask'")
@@ -86,20 +87,32 @@ class Serial:
 
 
 class LocalPool:
-    """Worker processes on this machine. Spawned, not forked: a fork would copy the parent's
-    threads and locks, and the audio edition's speech engine (itself a spawned child process)
-    must start cleanly inside a worker."""
+    """Worker processes on this machine.
 
-    def __init__(self, jobs: int) -> None:
+    Forked from this process while it has no other thread, after the editions' engines are
+    loaded here (``warm_up``): every worker then starts at once with WeasyPrint and the rest
+    imported, instead of each importing them again (half a second each). A process with
+    threads is never forked (a copied lock could be held forever): then workers are spawned.
+    """
+
+    def __init__(self, jobs: int, renderers: Mapping[str, Renderer]) -> None:
         self.slots = jobs
+        self.renderers = renderers
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
 
+    def _start(self) -> concurrent.futures.ProcessPoolExecutor:
+        method = "spawn"
+        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            warm_up(self.renderers)
+            method = "fork"
+        return concurrent.futures.ProcessPoolExecutor(max_workers=self.slots,
+                                                      mp_context=multiprocessing.get_context(method),
+                                                      initializer=start_worker)
+
     def submit(self, task: Task) -> None:
         if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker)
+            self._pool = self._start()
         try:
             self._running[self._pool.submit(run, task)] = task
         except Exception as exc:  # a broken pool (a worker was killed) refuses new tasks

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import resource
+import signal
 import socket
 import time
 import traceback
@@ -44,7 +45,7 @@ class TaskResult:
     bad_input: bool = False  # the source was at fault, not the toolkit
     detail: str = ""  # the traceback of an internal failure
     worker: str = ""  # host:pid of the process that did the work
-    peak_rss_mb: float = 0.0  # that process's peak resident memory so far
+    peak_rss_mb: float = 0.0  # that process's peak resident memory so far, or its edition processes'
     engine_rss_mb: float = 0.0  # the largest of its finished child processes (the speech engine)
 
 
@@ -57,7 +58,8 @@ def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> Tas
 
     def result(rendition: Rendition | None = None, error: str = "", bad_input: bool = False,
                detail: str = "") -> TaskResult:
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        # This process, or the largest child it forked for an edition (pool workers render in one)
+        own = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
         return TaskResult(task.slug, task.edition, rendition, time.perf_counter() - started, error, bad_input,
                           detail, worker=f"{socket.gethostname()}:{os.getpid()}", peak_rss_mb=round(own, 1),
                           engine_rss_mb=round(_children_peak_mb(), 1))
@@ -79,18 +81,26 @@ _installed: dict[str, Renderer] = {}
 
 
 def start_worker() -> None:
-    """A pool worker's initializer: it ends with the build, and loads the editions' engines
-    once, so every edition it forks (see ``run``) starts with them loaded."""
+    """A pool worker's initializer: it ends with the build, and leaves Ctrl-C to the build,
+    which stops its workers itself (else each would print a KeyboardInterrupt traceback)."""
     limits.exit_with_parent()
-    _installed.update(registered())
-    warm_up(_installed)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_warm: set[str] = set()
 
 
 def run(task: Task) -> TaskResult:
     """A task in a worker: the renderer is looked up by name among the installed editions,
-    never pickled (a renderer object need not be picklable; its entry point is)."""
+    never pickled (a renderer object need not be picklable; its entry point is).
+
+    The worker loads an edition's engine itself the first time (``warm_up``), so every later
+    edition of that kind, which runs in a fork of this worker, starts with it loaded."""
     if not _installed:
         _installed.update(registered())
+    if task.edition not in _warm:
+        _warm.add(task.edition)
+        warm_up({task.edition: _installed[task.edition]})
     # In a worker each edition runs in a child process with a time budget, so a pathological
     # source cannot hold a worker forever (--jobs 1 renders in the build's own process).
     return execute(task, _installed[task.edition], limits.DEFAULT.edition_seconds)

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import traceback
 import wave
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -508,9 +508,14 @@ class Synthesiser:
     def synthesise(
         self, segments: Sequence[SpeechSegment], cache: ClipCache | None = None
     ) -> list[SegmentAudio]:
-        """One clip per segment, in order; with a cache, only the segments it lacks
-        are spoken (and the engine starts only if one is)."""
-        clips = []
+        """One clip per segment, in order (see ``clips``)."""
+        return list(self.clips(segments, cache))
+
+    def clips(
+        self, segments: Sequence[SpeechSegment], cache: ClipCache | None = None
+    ) -> Iterator[SegmentAudio]:
+        """One clip per segment, in order, each as soon as it is ready; with a cache, only
+        the segments it lacks are spoken (and the engine starts only if one is)."""
         for segment in segments:
             cached = cache.get(segment.text) if cache is not None else None
             if cached is not None:
@@ -520,12 +525,9 @@ class Synthesiser:
                 self.synthesised += 1
                 if cache is not None and samples.size:
                     cache.put(segment.text, samples, voice)
-            clips.append(
-                SegmentAudio(
-                    id=segment.id, samples=samples, sample_rate=SAMPLE_RATE, voice=voice
-                )
+            yield SegmentAudio(
+                id=segment.id, samples=samples, sample_rate=SAMPLE_RATE, voice=voice
             )
-        return clips
 
 
 class ClipCache(Protocol):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from publish.model import Document, Heading, Paragraph, plain_text, walk_blocks
 from publish.renderer import RenderContext, Rendition
 from publish.speech import segments as speech_segments
@@ -15,8 +17,8 @@ class AudioRenderer:
     uses: tuple[str, ...] = ()
 
     def warm_up(self) -> None:
-        from formats.epub import cover  # noqa: F401
         from formats.audio import cache, engine, mp3, track, vtt  # noqa: F401
+        from formats.epub import cover  # noqa: F401
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # Imported here, not at the top: listing the editions (every build does) should not
@@ -24,7 +26,7 @@ class AudioRenderer:
         from formats.epub.cover import make_cover
 
         from .cache import PartCache, SpeechCache
-        from .engine import SynthesisError, VoiceSettings, engine_version, shared
+        from .engine import SegmentAudio, SynthesisError, VoiceSettings, engine_version, shared
         from .mp3 import Mp3Metadata, chapters_for, tag_mp3
         from .track import build_track
         from .vtt import webvtt
@@ -33,14 +35,19 @@ class AudioRenderer:
         segments = speech_segments(document, settings.read_citations)
         voice = VoiceSettings(language=document.meta.lang, rate=settings.speech_rate, voice_id=settings.voice)
         cache = SpeechCache(context.cache_dir, voice) if context.cache_dir is not None else None
+        voices: list[str] = []  # the espeak voice that spoke, from the first clip
+
+        def spoken() -> Iterator[SegmentAudio]:
+            for clip in shared(voice).clips(segments, cache):
+                voices.append(clip.voice)
+                yield clip
+
         try:
-            clips = shared(voice).synthesise(segments, cache)
+            track = build_track(segments, spoken(), bitrate_kbps=settings.bitrate, threads=context.threads,
+                                store=PartCache(context.cache_dir) if context.cache_dir is not None else None)
         except SynthesisError as exc:
             raise RuntimeError(f"speech synthesis failed: {exc}") from exc
-        voice_used = clips[0].voice if clips else ""
-        track = build_track(segments, clips, bitrate_kbps=settings.bitrate, threads=context.threads,
-                            store=PartCache(context.cache_dir) if context.cache_dir is not None else None)
-        del clips  # the track holds the speech now; a long article's clips are large
+        voice_used = voices[0] if voices else ""
         chapters = chapters_for(segments, track.timings, track.duration)
         meta = document.meta
         disclaimer = " ".join(plain_text(b.children) for b in walk_blocks(document.disclaimer)

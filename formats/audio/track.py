@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from itertools import zip_longest
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 
@@ -37,6 +38,7 @@ from .mastering import (
     PEAK_CEILING_DB,
     RMS_RANGE_DB,
     SAMPLE_RATE,
+    SPEECH_RMS_DB,
     TAIL_SILENCE,
     Levels,
     MasteringError,
@@ -49,9 +51,6 @@ from .mastering import (
     speech_level,
 )
 from .mp3 import QUALITY, SAMPLES_PER_FRAME, count_frames, encode_frames, with_info_frame
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ class _Plan:
 
 def build_track(
     segments: Sequence[SpeechSegment],
-    clips: Sequence[SegmentAudio],
+    clips: Iterable[SegmentAudio],
     *,
     bitrate_kbps: int,
     threads: int = 1,
@@ -103,39 +102,43 @@ def build_track(
 ) -> Track:
     """One 44.1 kHz mono CBR track: head silence, each segment after its pause, tail.
 
-    The first segment's ``pause_before`` is ignored: the head silence takes its place, so
-    the head stays within ACX's 0.5-1 s.
+    ``clips`` may be a generator (the synthesiser's): each part is mastered and encoded on
+    a worker thread as soon as its clip arrives, while the speech engine, in its own
+    process, speaks the next. The first segment's ``pause_before`` is ignored: the head
+    silence takes its place, so the head stays within ACX's 0.5-1 s.
     """
-    pauses = _pauses(segments, clips, head, tail)
-    lengths = [resampled_length(stop - start, clip.sample_rate)
-               for clip in clips for start, stop in [speech_bounds(clip.samples, clip.sample_rate)]]
-    level_db = speech_level(sum(lengths), sum(pauses) + sum(lengths) + round(tail * SAMPLE_RATE))
-    plans = [_Plan(_part_key(clip, pause, level_db, bitrate_kbps), pause, clip, level_db)
-             for clip, pause in zip(clips, pauses, strict=True)]
-    tail_samples = round(tail * SAMPLE_RATE)
-    plans.append(_Plan(_tail_key(tail_samples, bitrate_kbps), tail_samples, None, level_db))
-
-    found = {plan.key: store.get(plan.key) if store is not None else None for plan in plans}
-    missing = [plan for plan in plans if found[plan.key] is None]
-    for plan, part in zip(missing, _map(lambda p: _make_part(p, bitrate_kbps), missing, threads), strict=True):
-        found[plan.key] = part
-        if store is not None:
-            store.put(plan.key, part)
-    parts = [found[plan.key] for plan in plans]
-    return _join([p for p in parts if p is not None], segments, bitrate_kbps)
-
-
-def _pauses(segments: Sequence[SpeechSegment], clips: Sequence[SegmentAudio], head: float,
-            tail: float) -> list[int]:
-    if len(segments) != len(clips):
-        raise MasteringError(f"{len(segments)} segments but {len(clips)} audio clips")
-    if not segments:
-        raise MasteringError("no segments to master")
     if not (0.5 <= head <= 1.0 and 1.0 <= tail <= 5.0):
         raise MasteringError("ACX wants 0.5-1 s of head and 1-5 s of tail silence")
+    tail_samples = round(tail * SAMPLE_RATE)
+    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="mp3-part") as pool:
+        plans: list[_Plan] = []
+        parts: list[Future[Part]] = []
+        for index, (segment, clip) in enumerate(_pairs(segments, clips)):
+            pause = round((head if index == 0 else segment.pause_before) * SAMPLE_RATE)
+            plans.append(_Plan(_part_key(clip, pause, SPEECH_RMS_DB, bitrate_kbps), pause, clip, SPEECH_RMS_DB))
+            parts.append(pool.submit(_part, plans[-1], bitrate_kbps, store))
+        # The level every part was made at is right unless this track is mostly pauses
+        # (mastering.speech_level); then every part is made again at the one that is.
+        lengths = [resampled_length(stop - start, plan.clip.sample_rate) for plan in plans if plan.clip is not None
+                   for start, stop in [speech_bounds(plan.clip.samples, plan.clip.sample_rate)]]
+        level_db = speech_level(sum(lengths), sum(p.pause for p in plans) + sum(lengths) + tail_samples)
+        if level_db != SPEECH_RMS_DB:
+            plans = [_Plan(_part_key(p.clip, p.pause, level_db, bitrate_kbps), p.pause, p.clip, level_db)
+                     for p in plans if p.clip is not None]
+            parts = [pool.submit(_part, plan, bitrate_kbps, store) for plan in plans]
+        tail_plan = _Plan(_tail_key(tail_samples, bitrate_kbps), tail_samples, None, level_db)
+        parts.append(pool.submit(_part, tail_plan, bitrate_kbps, store))
+        return _join([part.result() for part in parts], segments, bitrate_kbps)
+
+
+def _pairs(segments: Sequence[SpeechSegment], clips: Iterable[SegmentAudio]) -> Iterator[tuple[SpeechSegment,
+                                                                                                SegmentAudio]]:
+    """Each segment with its clip, checked; clips are taken one at a time, as they come."""
     seen: set[str] = set()
-    pauses = []
-    for index, (segment, clip) in enumerate(zip(segments, clips, strict=True)):
+    count = 0
+    for segment, clip in zip_longest(segments, clips):
+        if segment is None or clip is None:
+            raise MasteringError(f"{len(segments)} segments but a different number of audio clips")
         if segment.id != clip.id:
             raise MasteringError(f"segment {segment.id!r} got the audio of {clip.id!r}")
         if segment.id in seen:
@@ -143,8 +146,20 @@ def _pauses(segments: Sequence[SpeechSegment], clips: Sequence[SegmentAudio], he
         if segment.pause_before < 0:
             raise MasteringError(f"segment {segment.id!r} has a negative pause")
         seen.add(segment.id)
-        pauses.append(round((head if index == 0 else segment.pause_before) * SAMPLE_RATE))
-    return pauses
+        count += 1
+        yield segment, clip
+    if not count:
+        raise MasteringError("no segments to master")
+
+
+def _part(plan: _Plan, bitrate_kbps: int, store: PartStore | None) -> Part:
+    """The part of ``plan``, from the store or made (and stored)."""
+    part = store.get(plan.key) if store is not None else None
+    if part is None:
+        part = _make_part(plan, bitrate_kbps)
+        if store is not None:
+            store.put(plan.key, part)
+    return part
 
 
 def _make_part(plan: _Plan, bitrate_kbps: int) -> Part:
@@ -156,12 +171,12 @@ def _make_part(plan: _Plan, bitrate_kbps: int) -> Part:
             speech = level(speech, SAMPLE_RATE, target_rms_db=plan.speech_level_db, ceiling_db=PEAK_CEILING_DB)
     # at least one sample: a stream of none cannot be encoded (a silent segment with no pause)
     samples: Samples = np.concatenate([np.zeros(max(plan.pause, 1 - speech.size), dtype=np.float32), speech])
-    wide = speech.astype(np.float64)
+    wide = speech.astype(np.float64)  # energy summed without BLAS, whose threads spin a second core
     return Part(
         frames=encode_frames(samples, SAMPLE_RATE, bitrate_kbps=bitrate_kbps),
         samples=samples.size,
         speech_start=samples.size - speech.size,
-        energy=float(np.dot(wide, wide)),
+        energy=float(np.sum(wide * wide)),
         peak=float(np.max(np.abs(speech))) if speech.size else 0.0,
         floor_db=noise_floor_db(samples, SAMPLE_RATE),
     )
@@ -191,13 +206,6 @@ def _join(parts: Sequence[Part], segments: Sequence[SpeechSegment], bitrate_kbps
 
 def _to_db(amplitude: float) -> float:
     return DB_FLOOR if amplitude <= 10 ** (DB_FLOOR / 20) else max(DB_FLOOR, 20 * math.log10(amplitude))
-
-
-def _map(work: Callable[[T], R], items: Iterable[T], threads: int) -> list[R]:
-    if threads <= 1:
-        return [work(item) for item in items]
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mp3-part") as pool:
-        return list(pool.map(work, items))
 
 
 # ---------------------------------------------------------------- cache keys

@@ -7,14 +7,29 @@ installation: the ``@font-face`` rules are generated at run time with
 stylesheet fetcher only.
 
 Literata ships as two variable fonts (roman and italic, axes ``opsz`` and
-``wght``).  Each weight/style used gets its own ``@font-face`` rule pointing at
-the variable file; WeasyPrint 70 instantiates a static instance for each weight
-(and for each font size, as the ``opsz`` axis follows the size) when it embeds
-the font.
+``wght``).  WeasyPrint 70 would embed a variable font by instantiating it with
+fontTools once per weight, style and optical size used, which is about 0.1 s
+each and most of the time of a whole PDF.  So the ``@font-face`` rules never
+point at the variable files: each Literata face is a *static* instance, made
+from the variable file with HarfBuzz (a few milliseconds each), with its weight
+and optical size pinned.  The instances are written once per process into a
+private temporary folder, which is removed when the process ends.
+
+Optical size: CSS (``font-optical-sizing: auto``) and WeasyPrint set ``opsz``
+to the font size in CSS px.  The text faces (``Literata``) are pinned at the
+body size, 10.75pt = 14.33px; the large headings use a second family,
+``Literata Display``, pinned at 24px (between the 22pt title and the 14.5pt
+section headings), so they keep the finer display design.  The sizes follow
+``css/pdf.css``.
 """
 
 from __future__ import annotations
 
+import multiprocessing.util
+import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +40,7 @@ __all__ = [
     "ATKINSON",
     "FAMILIES",
     "LITERATA",
+    "LITERATA_DISPLAY",
     "FontFace",
     "FontFamily",
     "font_face_css",
@@ -38,6 +54,9 @@ class FontFace:
     file: str  # file name inside the package's files/ folder
     weight: int
     style: str  # "normal" | "italic"
+    # ``file`` is a variable font: use a static instance of it with ``wght`` pinned at
+    # ``weight`` and ``opsz`` at this optical size (CSS px).  None: ``file`` is used as is.
+    opsz: float | None = None
 
 
 @dataclass(frozen=True)
@@ -51,17 +70,37 @@ class FontFamily:
         return Path(str(files(self.package).joinpath("files"))).resolve()
 
     def path(self, face: FontFace) -> Path:
+        """The packaged file of ``face`` (for an instanced face, the variable font)."""
         return self.folder / face.file
 
+
+def _px(points: float) -> float:
+    return round(points * 96 / 72, 2)
+
+
+_TEXT_OPSZ = _px(10.75)  # html { font-size } in css/pdf.css
+_DISPLAY_OPSZ = _px(18)  # between h1 (22pt) and h2 (14.5pt, 13pt in the back matter)
+_ROMAN = "Literata[opsz,wght].ttf"
+_ITALIC = "Literata-Italic[opsz,wght].ttf"
 
 LITERATA = FontFamily(
     css_name="Literata",
     package="fontpkg_literata",
     faces=(
-        FontFace("Literata[opsz,wght].ttf", 400, "normal"),
-        FontFace("Literata[opsz,wght].ttf", 700, "normal"),
-        FontFace("Literata-Italic[opsz,wght].ttf", 400, "italic"),
-        FontFace("Literata-Italic[opsz,wght].ttf", 700, "italic"),
+        FontFace(_ROMAN, 400, "normal", _TEXT_OPSZ),
+        FontFace(_ROMAN, 700, "normal", _TEXT_OPSZ),
+        FontFace(_ITALIC, 400, "italic", _TEXT_OPSZ),
+        FontFace(_ITALIC, 700, "italic", _TEXT_OPSZ),
+    ),
+)
+
+# The title and the section headings (css/pdf.css), always bold.
+LITERATA_DISPLAY = FontFamily(
+    css_name="Literata Display",
+    package="fontpkg_literata",
+    faces=(
+        FontFace(_ROMAN, 700, "normal", _DISPLAY_OPSZ),
+        FontFace(_ITALIC, 700, "italic", _DISPLAY_OPSZ),
     ),
 )
 
@@ -76,12 +115,80 @@ ATKINSON = FontFamily(
     ),
 )
 
-FAMILIES: tuple[FontFamily, ...] = (LITERATA, ATKINSON)
+FAMILIES: tuple[FontFamily, ...] = (LITERATA, LITERATA_DISPLAY, ATKINSON)
+
+
+# -- static instances of the variable fonts -----------------------------------------
+
+_lock = threading.Lock()
+_folder: tuple[int, Path] | None = None  # (pid of the process that made it, the folder)
+_instances: dict[tuple[Path, int, float], Path] = {}
+
+
+def _remove(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:  # never the parent's folder from a forked child
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _instance_folder() -> Path:
+    """The private folder of static instances, made on first use.
+
+    The process that made it removes it when it ends: a ``multiprocessing`` finaliser runs
+    at the interpreter's exit like ``atexit``, and also in a ``multiprocessing`` child, which
+    leaves through ``os._exit`` without ``atexit``.  A forked child (publish renders each
+    edition in one) uses its parent's folder and instances, which outlive it, and never
+    removes them: a worker that made them once (``PdfRenderer.warm_up``) serves every
+    edition it forks.  The caller holds ``_lock``.
+    """
+    global _folder
+    if _folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="publish-fonts-")).resolve()
+        multiprocessing.util.Finalize(None, _remove, args=(folder, os.getpid()), exitpriority=0)
+        _folder = (os.getpid(), folder)
+    return _folder[1]
+
+
+def _make_static(source: Path, weight: int, opsz: float) -> bytes:
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob(source.read_bytes()))
+    request = hb.SubsetInput()
+    request.keep_everything()  # every glyph, table and OpenType feature: only the axes go
+    for axis, value in (("wght", weight), ("opsz", opsz)):
+        if not request.pin_axis_location(face, axis, value):
+            raise ValueError(f"{source.name} has no {axis!r} axis")
+    static = hb.subset(face, request)
+    if static is None or static.has_var_data:
+        raise RuntimeError(f"HarfBuzz could not make a static instance of {source.name}")
+    return bytes(static.blob.data)
+
+
+def _font_file(family: FontFamily, face: FontFace) -> Path:
+    """The file the ``@font-face`` rule of ``face`` points at."""
+    path = family.path(face)
+    if not path.is_file():
+        raise FileNotFoundError(f"font file missing from {family.package}: {path}")
+    if face.opsz is None:
+        return path
+    with _lock:
+        folder = _instance_folder()
+        key = (path, face.weight, face.opsz)
+        if key not in _instances:
+            name = f"{path.stem.split('[')[0]}-wght{face.weight}-opsz{face.opsz:g}.ttf"
+            (folder / name).write_bytes(_make_static(path, face.weight, face.opsz))
+            _instances[key] = folder / name
+        return _instances[key]
 
 
 def font_roots(families: Iterable[FontFamily] = FAMILIES) -> list[Path]:
     """Folders the stylesheet fetcher must be allowed to read fonts from."""
-    return sorted({family.folder for family in families})
+    roots: set[Path] = set()
+    for family in families:
+        roots.add(family.folder)
+        if any(face.opsz is not None for face in family.faces):
+            with _lock:
+                roots.add(_instance_folder())
+    return sorted(roots)
 
 
 def _css_string(value: str) -> str:
@@ -89,17 +196,14 @@ def _css_string(value: str) -> str:
 
 
 def font_face_css(families: Iterable[FontFamily] = FAMILIES) -> str:
-    """``@font-face`` rules for ``families``, pointing at the packaged files."""
+    """``@font-face`` rules for ``families``, pointing at the packaged files or their instances."""
     rules = []
     for family in families:
         for face in family.faces:
-            path = family.path(face)
-            if not path.is_file():
-                raise FileNotFoundError(f"font file missing from {family.package}: {path}")
             rules.append(
                 "@font-face {\n"
                 f"  font-family: {_css_string(family.css_name)};\n"
-                f"  src: url({_css_string(path.as_uri())}) format(\"truetype\");\n"
+                f"  src: url({_css_string(_font_file(family, face).as_uri())}) format(\"truetype\");\n"
                 f"  font-weight: {face.weight};\n"
                 f"  font-style: {face.style};\n"
                 "}\n"

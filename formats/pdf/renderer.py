@@ -23,6 +23,12 @@ class _PdfEdition:
     def suffixes(self) -> tuple[str, ...]:
         return (self.suffix,)
 
+    def warm_up(self) -> None:
+        from .fonts import FAMILIES, font_face_css
+        from .weasy import write_pdf  # noqa: F401
+
+        font_face_css(FAMILIES)  # the static font instances, made once for every edition forked
+
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # WeasyPrint takes half a second to import: only a build that renders a PDF pays it,
         # not every command that lists the editions (an up-to-date build, publish formats).

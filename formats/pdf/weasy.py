@@ -446,45 +446,50 @@ def write_pdf(
 
     with _rendering_environment(metadata.epoch()) as log:
         font_config = FontConfiguration()
-        css = [
-            weasyprint.CSS(
-                string=font_face_css(FAMILIES),
-                url_fetcher=style_fetcher,
-                font_config=font_config,
-            ),
-            *(
-                weasyprint.CSS(filename=str(sheet), url_fetcher=style_fetcher, font_config=font_config)
-                for sheet in sheets
-            ),
-        ]
-        document_html = weasyprint.HTML(
-            string=html,
-            base_url=str(Path(base_dir).resolve()) + os.sep,
-            url_fetcher=content_fetcher,
-        )
-        root = document_html.etree_element
-        html_lang = (root.get("lang") or "").strip()
-        problems: list[str] = []
-        if not html_lang:
-            problems.append('the <html> element has no lang attribute (the PDF /Lang would be empty)')
-        elif html_lang.lower() != metadata.lang.strip().lower():
-            problems.append(f"<html lang={html_lang!r}> disagrees with metadata.lang={metadata.lang!r}")
-        if root.find(".//title") is None or not _text(root.find(".//title")):
-            problems.append("the document has no <title>")
-        if problems:
-            raise PdfBuildError("the HTML cannot make an accessible PDF", problems)
-
-        document = document_html.render(
-            stylesheets=css, font_config=font_config, pdf_variant=PDF_VARIANT
-        )
-        failures: list[FetchFailure] = [*content_fetcher.failures, *style_fetcher.failures]
-        if failures:
-            raise PdfBuildError(
-                "resources were refused or missing; no PDF written",
-                [str(failure) for failure in failures],
+        try:
+            css = [
+                weasyprint.CSS(
+                    string=font_face_css(FAMILIES),
+                    url_fetcher=style_fetcher,
+                    font_config=font_config,
+                ),
+                *(
+                    weasyprint.CSS(filename=str(sheet), url_fetcher=style_fetcher, font_config=font_config)
+                    for sheet in sheets
+                ),
+            ]
+            document_html = weasyprint.HTML(
+                string=html,
+                base_url=str(Path(base_dir).resolve()) + os.sep,
+                url_fetcher=content_fetcher,
             )
-        with _tracking_struct_sources() as struct_sources:
-            raw = document.write_pdf(finisher=_finisher, pdf_variant=PDF_VARIANT)
+            root = document_html.etree_element
+            html_lang = (root.get("lang") or "").strip()
+            problems: list[str] = []
+            if not html_lang:
+                problems.append('the <html> element has no lang attribute (the PDF /Lang would be empty)')
+            elif html_lang.lower() != metadata.lang.strip().lower():
+                problems.append(f"<html lang={html_lang!r}> disagrees with metadata.lang={metadata.lang!r}")
+            if root.find(".//title") is None or not _text(root.find(".//title")):
+                problems.append("the document has no <title>")
+            if problems:
+                raise PdfBuildError("the HTML cannot make an accessible PDF", problems)
+
+            document = document_html.render(
+                stylesheets=css, font_config=font_config, pdf_variant=PDF_VARIANT
+            )
+            failures: list[FetchFailure] = [*content_fetcher.failures, *style_fetcher.failures]
+            if failures:
+                raise PdfBuildError(
+                    "resources were refused or missing; no PDF written",
+                    [str(failure) for failure in failures],
+                )
+            with _tracking_struct_sources() as struct_sources:
+                raw = document.write_pdf(finisher=_finisher, pdf_variant=PDF_VARIANT)
+        finally:
+            # WeasyPrint removes its fonts' temporary folder in __del__, which never runs in a
+            # forked child that leaves through os._exit (every edition of a parallel build)
+            font_config.__del__()
         errors = list(log.errors)
         warnings = tuple(log.warnings)
     if errors:
