@@ -9,6 +9,7 @@ runs next. Local workers start with the first task, so a build with nothing to d
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import importlib
 import multiprocessing
 import os
@@ -105,6 +106,7 @@ class LocalPool:
         method = "spawn"
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
             warm_up(self.renderers)
+            gc.freeze()  # see limits.call_within
             method = "fork"
         return concurrent.futures.ProcessPoolExecutor(max_workers=self.slots,
                                                       mp_context=multiprocessing.get_context(method),

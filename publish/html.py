@@ -7,6 +7,7 @@ macros call: ``href`` (where an id lives), ``image_src`` (how an image is refere
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,12 @@ from publish.model import Document, plain_text
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
 
+@functools.cache
 def environment(*template_dirs: Path) -> jinja2.Environment:
-    """An autoescaping environment that finds an edition's templates, then the shared ones."""
+    """An autoescaping environment that finds an edition's templates, then the shared ones.
+
+    One per set of folders, kept: it keeps its compiled templates, which every article
+    would otherwise compile again (it still reloads a template whose file changed)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([*template_dirs, SHARED_TEMPLATES]),
         autoescape=True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -74,6 +75,9 @@ def call_within(seconds: float | None, fn: Callable[P, T], *args: P.args, **kwar
     if seconds is None:
         return fn(*args, **kwargs)
     context: Any = multiprocessing.get_context(_start_method())  # typeshed's BaseContext lacks Process
+    # What this process holds stays out of the child's garbage collections, whose passes over
+    # every object would copy the pages a fork shares (and do nothing: none of it is garbage).
+    gc.freeze()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, os.getpid(), fn, args, kwargs), name="publish-budget")
     deadline = time.monotonic() + seconds

@@ -101,9 +101,12 @@ def run(task: Task) -> TaskResult:
     if task.edition not in _warm:
         _warm.add(task.edition)
         warm_up({task.edition: _installed[task.edition]})
-    # In a worker each edition runs in a child process with a time budget, so a pathological
-    # source cannot hold a worker forever (--jobs 1 renders in the build's own process).
-    return execute(task, _installed[task.edition], limits.DEFAULT.edition_seconds)
+    # In a worker an edition runs in a child process with a time budget, so a pathological
+    # source cannot hold a worker forever (--jobs 1 renders in the build's own process); but
+    # not one whose renderer says it needs none (forking a loaded worker costs 50 ms).
+    renderer = _installed[task.edition]
+    budget = getattr(renderer, "needs_time_budget", True)
+    return execute(task, renderer, limits.DEFAULT.edition_seconds if budget else None)
 
 
 def crashed(task: Task, exc: BaseException) -> TaskResult:

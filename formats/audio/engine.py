@@ -16,11 +16,11 @@ plausible length, not silent) before it is used.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import ctypes
 import importlib.metadata
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import select
@@ -367,6 +367,7 @@ class Synthesiser:
         self._voice: str | None = None
         self._serial = 0
         self.synthesised = 0  # segments the engine spoke (not taken from a cache)
+        self.owner = os.getpid()
 
     def __enter__(self) -> Self:
         return self
@@ -552,6 +553,8 @@ def synthesise(
 
 
 _shared: dict[VoiceSettings, Synthesiser] = {}
+_inherited: list[Synthesiser] = []
+_closing_in: int | None = None  # the process that will close the shared synthesisers
 
 
 def shared(settings: VoiceSettings) -> Synthesiser:
@@ -561,14 +564,24 @@ def shared(settings: VoiceSettings) -> Synthesiser:
     starting the engine's process once rather than per article saves about half a
     second each. It is closed when the process exits.
     """
-    if settings not in _shared:
-        if not _shared:
-            atexit.register(_close_shared)
+    global _closing_in
+    inherited = settings in _shared and _shared[settings].owner != os.getpid()
+    if settings not in _shared or inherited:
+        # One copied by a fork (a pool worker of a build) talks to another process's engine,
+        # which that process may be using at the same time: start one of our own. The copy is
+        # kept, never collected: its temporary folder's finaliser would delete the original's.
+        if inherited:
+            _inherited.append(_shared[settings])
+        if _closing_in != os.getpid():
+            # Run at exit, also by a multiprocessing child (a pool worker), which skips atexit.
+            multiprocessing.util.Finalize(None, _close_shared, exitpriority=10)
+            _closing_in = os.getpid()
         _shared[settings] = Synthesiser(settings)
     return _shared[settings]
 
 
 def _close_shared() -> None:
     for synthesiser in _shared.values():
-        synthesiser.close()
+        if synthesiser.owner == os.getpid():
+            synthesiser.close()
     _shared.clear()

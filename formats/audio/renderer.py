@@ -15,6 +15,9 @@ class AudioRenderer:
     suffixes = (".mp3", ".vtt")
     media_type = "audio/mpeg"
     uses: tuple[str, ...] = ()
+    # The speech engine runs in a process of its own, with a timeout per segment, and is kept
+    # for the worker's next article (starting it costs a third of a second).
+    needs_time_budget = False
 
     def warm_up(self) -> None:
         from formats.audio import cache, engine, mp3, track, vtt  # noqa: F401

@@ -53,6 +53,8 @@ class EpubRenderer:
     suffixes = (".epub",)
     media_type = "application/epub+zip"
     uses = ("pdf", "audio")
+    # Linear in the source, which the reader's limits bound: no time budget (and its child) needed.
+    needs_time_budget = False
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
         figures = assets.figures(document)

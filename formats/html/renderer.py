@@ -18,6 +18,8 @@ class LargePrintRenderer:
     suffixes = (".large-print.html",)
     media_type = "text/html"
     uses = ("audio",)
+    # Linear in the source, which the reader's limits bound: no time budget (and its child) needed.
+    needs_time_budget = False
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
         images = {f.src: assets.data_uri(assets.resolve(document, f).read_bytes(),

@@ -28,6 +28,7 @@ class _PdfEdition:
         from .weasy import write_pdf  # noqa: F401
 
         font_face_css(FAMILIES)  # the static font instances, made once for every edition forked
+        html.environment(HERE / "templates").get_template("pdf.html.j2")  # compiled once, too
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # WeasyPrint takes half a second to import: only a build that renders a PDF pays it,
