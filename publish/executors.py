@@ -14,11 +14,13 @@ import importlib
 import multiprocessing
 import os
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Protocol
 
+from publish import limits
 from publish.errors import UsageError
 from publish.renderer import Renderer, registered, warm_up
-from publish.tasks import Task, TaskResult, crashed, execute, run, start_worker
+from publish.tasks import Task, TaskResult, crashed, execute, over_budget, run, start_worker
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -51,7 +53,7 @@ def start(kind: str, jobs: int, renderers: Mapping[str, Renderer], scheduler: st
         return Serial(renderers)
     _check_installed(renderers)
     if kind == "local":
-        return LocalPool(jobs, renderers)
+        return LocalPool(jobs, renderers, limits.DEFAULT.edition_seconds)
     if kind == "dask":
         return DaskCluster(scheduler, jobs)
     raise UsageError(f"unknown executor {kind!r}; choose 'local' or 'dask'")
@@ -94,13 +96,20 @@ class LocalPool:
     loaded here (``warm_up``): every worker then starts at once with WeasyPrint and the rest
     imported, instead of each importing them again (half a second each). A process with
     threads is never forked (a copied lock could be held forever): then workers are spawned.
+
+    The pool keeps the time budget of each edition itself, from here: an edition that runs
+    past it is stopped by killing the workers (only a process can be stopped inside
+    WeasyPrint's C code), and the editions that were running beside it start again on new
+    ones. Workers then render in their own process, with no child per edition to fork.
     """
 
-    def __init__(self, jobs: int, renderers: Mapping[str, Renderer]) -> None:
+    def __init__(self, jobs: int, renderers: Mapping[str, Renderer], seconds: float | None) -> None:
         self.slots = jobs
         self.renderers = renderers
+        self.seconds = seconds
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
+        self._deadlines: dict[concurrent.futures.Future[TaskResult], float] = {}
 
     def _start(self) -> concurrent.futures.ProcessPoolExecutor:
         method = "spawn"
@@ -116,15 +125,46 @@ class LocalPool:
         if self._pool is None:
             self._pool = self._start()
         try:
-            self._running[self._pool.submit(run, task)] = task
+            future = self._pool.submit(run, task, False)  # not contained: the budget is kept here
         except Exception as exc:  # a broken pool (a worker was killed) refuses new tasks
             failed: concurrent.futures.Future[TaskResult] = concurrent.futures.Future()
             failed.set_result(crashed(task, exc))
             self._running[failed] = task
+            return
+        self._running[future] = task
+        if self.seconds is not None:
+            # The build hands a task over only when a worker is free, so it starts now.
+            self._deadlines[future] = time.monotonic() + self.seconds
 
     def wait(self) -> list[TaskResult]:
-        done, _ = concurrent.futures.wait(self._running, return_when=concurrent.futures.FIRST_COMPLETED)
-        return _collect(done, self._running)
+        while True:
+            timeout = max(0.0, min(self._deadlines.values()) - time.monotonic()) if self._deadlines else None
+            done, _ = concurrent.futures.wait(self._running, timeout=timeout,
+                                              return_when=concurrent.futures.FIRST_COMPLETED)
+            if done:
+                for future in done:
+                    self._deadlines.pop(future, None)
+                return _collect(done, self._running)
+            overdue = [future for future, deadline in self._deadlines.items() if deadline <= time.monotonic()]
+            if overdue:
+                return self._stop_overdue(overdue)
+
+    def _stop_overdue(self, overdue: list[concurrent.futures.Future[TaskResult]]) -> list[TaskResult]:
+        """Fail the overdue tasks, kill every worker (which one runs which task is not known
+        here), and start the other running tasks again on new workers."""
+        assert self.seconds is not None and self._pool is not None
+        results = [over_budget(self._running.pop(future), self.seconds) for future in overdue]
+        again = list(self._running.values())
+        self._running.clear()
+        self._deadlines.clear()
+        workers: dict[int, multiprocessing.process.BaseProcess] = getattr(self._pool, "_processes", None) or {}
+        for process in list(workers.values()):
+            process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        for task in again:
+            self.submit(task)
+        return results
 
     def close(self) -> None:
         if self._pool is not None:

@@ -215,5 +215,9 @@ def render_within(seconds: float | None, renderer: Renderer, document: Document,
     try:
         return call_within(seconds, renderer.render, document, context)
     except TimeBudgetExceeded as exc:
-        raise SourceError(document.source, f"the {renderer.name} edition took longer than {exc.seconds:g} s, "
-                          "the limit for one edition; is the article unusually large?") from None
+        raise over_budget(document.source, renderer.name, exc.seconds) from None
+
+
+def over_budget(source: str, edition: str, seconds: float) -> SourceError:
+    return SourceError(source, f"the {edition} edition took longer than {seconds:g} s, the limit for one edition; "
+                       "is the article unusually large?")

@@ -90,23 +90,29 @@ def start_worker() -> None:
 _warm: set[str] = set()
 
 
-def run(task: Task) -> TaskResult:
+def run(task: Task, contained: bool = True) -> TaskResult:
     """A task in a worker: the renderer is looked up by name among the installed editions,
     never pickled (a renderer object need not be picklable; its entry point is).
 
-    The worker loads an edition's engine itself the first time (``warm_up``), so every later
-    edition of that kind, which runs in a fork of this worker, starts with it loaded."""
+    ``contained``: in a child process with the edition time budget, so a pathological source
+    cannot hold a worker forever, unless the renderer says it needs none; not contained, the
+    caller keeps the time (the local pool does, and spares every edition a fork). The worker
+    loads an edition's engine itself the first time (``warm_up``), so every later edition of
+    that kind starts with it loaded, in this process or in a fork of it."""
     if not _installed:
         _installed.update(registered())
     if task.edition not in _warm:
         _warm.add(task.edition)
         warm_up({task.edition: _installed[task.edition]})
-    # In a worker an edition runs in a child process with a time budget, so a pathological
-    # source cannot hold a worker forever (--jobs 1 renders in the build's own process); but
-    # not one whose renderer says it needs none (forking a loaded worker costs 50 ms).
     renderer = _installed[task.edition]
-    budget = getattr(renderer, "needs_time_budget", True)
+    budget = contained and getattr(renderer, "needs_time_budget", True)
     return execute(task, renderer, limits.DEFAULT.edition_seconds if budget else None)
+
+
+def over_budget(task: Task, seconds: float) -> TaskResult:
+    """The result of a task stopped for running past the time budget of one edition."""
+    error = limits.over_budget(task.document.source, task.edition, seconds)
+    return TaskResult(task.slug, task.edition, None, seconds, error=str(error), bad_input=True)
 
 
 def crashed(task: Task, exc: BaseException) -> TaskResult:

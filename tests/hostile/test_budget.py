@@ -3,6 +3,7 @@ ends worker processes with their build (exit_with_parent)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,7 +127,7 @@ class SlowRenderer:
 
 class QuickRenderer(SlowRenderer):
     def render(self, document: Document, context: RenderContext) -> Rendition:
-        out = context.out_dir / f"{document.slug}.txt"
+        out = context.out_dir / f"{document.slug}{self.suffixes[0]}"
         out.write_text(document.meta.title, encoding="utf-8")  # written in the child, seen here
         return Rendition(files=(out,), facts={"pid": os.getpid()})
 
@@ -193,3 +195,59 @@ def test_pool_workers_end_with_a_killed_build(tmp_path: Path) -> None:
     caller.send_signal(signal.SIGKILL)
     caller.wait()
     assert all(wait_gone(worker) for worker in workers)
+
+
+class SlowFirstTime(QuickRenderer):
+    """Sleeps through its first attempt, leaving a mark; quick once the mark is there."""
+
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        mark = Path(document.source).parent / "tried"
+        if not mark.exists():
+            mark.touch()
+            time.sleep(30)
+        return super().render(document, context)
+
+
+def build_with_a_slow_edition(folder: str) -> None:
+    """In a fresh process (see below): a parallel build of three editions, one too slow."""
+    import json
+
+    import publish.executors
+    import publish.tasks
+    from publish.build import Options, build
+    from publish.limits import Limits
+
+    slow, quick, again = SlowRenderer(), QuickRenderer(), SlowFirstTime()
+    for renderer, name in ((slow, "a-slow"), (quick, "b-quick"), (again, "c-again")):
+        renderer.name = name
+        renderer.suffixes = (f".{name}.txt",)
+    renderers: dict[str, Any] = {r.name: r for r in (slow, quick, again)}
+    # Workers are forked from this thread-free process, so they see these too.
+    publish.limits.DEFAULT = Limits(edition_seconds=2.0)
+    publish.executors.registered = lambda: renderers
+    publish.tasks.registered = lambda: renderers
+    (outcome,) = build([article(Path(folder) / "art")], dict(renderers), Path(folder) / "dist",
+                       options=Options(jobs=2))
+    print(json.dumps({e.name: [e.ok, e.bad_input, e.error] for e in outcome.editions}))
+
+
+def test_the_local_pool_stops_an_edition_past_its_budget(tmp_path: Path) -> None:
+    """Parallel builds keep the budget in the build process: the slow edition fails with the
+    budget's message, and the one running beside it (its worker killed too) starts again."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parents[2])!r})
+        from tests.hostile.test_budget import build_with_a_slow_edition
+        build_with_a_slow_edition({str(tmp_path)!r})
+    """)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    editions = json.loads(done.stdout.strip().splitlines()[-1])
+    ok, bad_input, error = editions["a-slow"]
+    assert not ok and bad_input
+    assert "the a-slow edition took longer than 2 s, the limit for one edition" in error
+    assert editions["b-quick"][0] and editions["c-again"][0]  # c-again was killed once, then built
+    assert (tmp_path / "art" / "tried").exists()
+    assert (tmp_path / "dist" / "art" / "art.c-again.txt").read_text(encoding="utf-8") == "A Test Article"
