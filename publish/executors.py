@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from publish import limits
 from publish.errors import UsageError
-from publish.renderer import Renderer, registered, warm_up
+from publish.renderer import Renderer, registered
 from publish.tasks import Task, TaskResult, crashed, execute, over_budget, run, start_worker
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def start(kind: str, jobs: int, renderers: Mapping[str, Renderer], scheduler: st
         return Serial(renderers)
     _check_installed(renderers)
     if kind == "local":
-        return LocalPool(jobs, renderers, limits.DEFAULT.edition_seconds)
+        return LocalPool(jobs, limits.DEFAULT.edition_seconds)
     if kind == "dask":
         return DaskCluster(scheduler, jobs)
     raise UsageError(f"unknown executor {kind!r}; choose 'local' or 'dask'")
@@ -92,10 +92,11 @@ class Serial:
 class LocalPool:
     """Worker processes on this machine.
 
-    Forked from this process while it has no other thread, after the editions' engines are
-    loaded here (``warm_up``): every worker then starts at once with WeasyPrint and the rest
-    imported, instead of each importing them again (half a second each). A process with
-    threads is never forked (a copied lock could be held forever): then workers are spawned.
+    Forked from this process while it has no other thread, so a worker starts at once with
+    what this process has imported; each loads an edition's engine when it first renders one
+    (``tasks.run``), so the first editions start without waiting for engines they do not use.
+    A process with threads is never forked (a copied lock could be held forever): then
+    workers are spawned.
 
     The pool keeps the time budget of each edition itself, from here: an edition that runs
     past it is stopped by killing the workers (only a process can be stopped inside
@@ -103,9 +104,8 @@ class LocalPool:
     ones. Workers then render in their own process, with no child per edition to fork.
     """
 
-    def __init__(self, jobs: int, renderers: Mapping[str, Renderer], seconds: float | None) -> None:
+    def __init__(self, jobs: int, seconds: float | None) -> None:
         self.slots = jobs
-        self.renderers = renderers
         self.seconds = seconds
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
@@ -114,7 +114,6 @@ class LocalPool:
     def _start(self) -> concurrent.futures.ProcessPoolExecutor:
         method = "spawn"
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-            warm_up(self.renderers)
             gc.freeze()  # see limits.call_within
             method = "fork"
         return concurrent.futures.ProcessPoolExecutor(max_workers=self.slots,

@@ -1,8 +1,10 @@
 """Speech synthesis with libespeak-ng through pyttsx3's espeak binding, in a worker process.
 
-The engine runs in a child process (spawn context) because libespeak-ng can hang,
-initialises once per process and prints to the terminal. One worker and one engine
-serve all segments; a worker that times out or fails is replaced.
+The engine runs in a child process because libespeak-ng can hang, initialises once per
+process and prints to the terminal. One worker and one engine serve all segments; a worker
+that times out or fails is replaced. The worker is forked when this process has no other
+thread (it then starts with numpy and the rest already imported, a fifth of a second
+sooner), else spawned.
 
 Each segment is spoken in a fork of the warmed-up worker, so it starts from the same
 engine state whatever was spoken before: libespeak-ng otherwise carries state from one
@@ -28,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 import wave
 from collections.abc import Iterator, Sequence
@@ -412,7 +415,8 @@ class Synthesiser:
                 "the speech engine needs a child process, which a daemonic process cannot "
                 "start (Dask workers: set DASK_DISTRIBUTED__WORKER__DAEMON=False)"
             )
-        context = multiprocessing.get_context("spawn")
+        forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+        context: Any = multiprocessing.get_context("fork" if forkable else "spawn")  # typeshed: no Process
         parent, child = context.Pipe()
         process = context.Process(
             target=_worker,
