@@ -417,7 +417,8 @@ class Synthesiser:
             )
         forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
         context: Any = multiprocessing.get_context("fork" if forkable else "spawn")  # typeshed: no Process
-        parent, child = context.Pipe()
+        pipe: tuple[Connection, Connection] = context.Pipe()
+        parent, child = pipe
         process = context.Process(
             target=_worker,
             args=(
