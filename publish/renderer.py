@@ -82,10 +82,10 @@ class Renderer(Protocol):
     # A renderer may also have ``warm_up(self) -> None``: import what ``render`` needs (a
     # renderer imports its engine late, so listing editions stays quick). Worker processes
     # call it once as they start; every edition they render then starts with it loaded.
-    # And ``needs_time_budget = False``: its editions then run in the worker itself, not in a
-    # child process with the edition time budget, for a renderer whose time the source's
-    # limits already bound (EPUB, large print) or whose engine has timeouts of its own and is
-    # worth keeping loaded from one article to the next (the audio's).
+    # And ``needs_time_budget = False``: where each edition would run in a child process with
+    # the edition time budget (on Dask), its editions run in the worker itself, for a renderer
+    # whose time the source's limits already bound (EPUB, large print) or whose engine has
+    # timeouts of its own and is worth keeping loaded between articles (the audio's).
 
 
 def warm_up(renderers: Mapping[str, Renderer]) -> None:
