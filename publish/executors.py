@@ -111,18 +111,19 @@ class LocalPool:
         self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
         self._deadlines: dict[concurrent.futures.Future[TaskResult], float] = {}
 
-    def _start(self) -> concurrent.futures.ProcessPoolExecutor:
-        method = "spawn"
-        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-            gc.freeze()  # see limits.call_within
-            method = "fork"
-        return concurrent.futures.ProcessPoolExecutor(max_workers=self.slots,
-                                                      mp_context=multiprocessing.get_context(method),
-                                                      initializer=start_worker)
-
     def submit(self, task: Task) -> None:
         if self._pool is None:
-            self._pool = self._start()
+            forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.slots, mp_context=multiprocessing.get_context("fork" if forkable else "spawn"),
+                initializer=start_worker)
+            # What this process holds now (modules, the plan) lives as long as the build: kept
+            # out of every later collection, here and in the workers (see limits.frozen_heap).
+            gc.freeze()
+        self._submit(task)
+
+    def _submit(self, task: Task) -> None:
+        assert self._pool is not None
         try:
             future = self._pool.submit(run, task, False)  # not contained: the budget is kept here
         except Exception as exc:  # a broken pool (a worker was killed) refuses new tasks

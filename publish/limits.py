@@ -17,7 +17,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -75,13 +75,11 @@ def call_within(seconds: float | None, fn: Callable[P, T], *args: P.args, **kwar
     if seconds is None:
         return fn(*args, **kwargs)
     context: Any = multiprocessing.get_context(_start_method())  # typeshed's BaseContext lacks Process
-    # What this process holds stays out of the child's garbage collections, whose passes over
-    # every object would copy the pages a fork shares (and do nothing: none of it is garbage).
-    gc.freeze()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, os.getpid(), fn, args, kwargs), name="publish-budget")
     deadline = time.monotonic() + seconds
-    child.start()
+    with frozen_heap():
+        child.start()
     sender.close()  # ours closed, the pipe reports end-of-file if the child dies without answering
     answer: tuple[bool, Any, str] | None = None
     try:
@@ -104,6 +102,18 @@ def call_within(seconds: float | None, fn: Callable[P, T], *args: P.args, **kwar
         return value  # type: ignore[no-any-return]
     value.__cause__ = _RemoteTraceback(remote)
     raise value
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Around a fork: what this process holds stays out of the child's garbage collections,
+    whose passes over every object would copy the pages the fork shares (and find nothing:
+    none of it is the child's garbage). This process collects as before once it has forked."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _start_method() -> str:
