@@ -197,9 +197,9 @@ def exit_with_parent(parent: int | None = None, *, group: bool = False) -> None:
 def _killed_with_parent(parent: int) -> bool:
     """Ask Linux to SIGKILL this process when its parent ends; False where it cannot.
 
-    Better than a watching thread where it works: a process without threads can fork, so a
-    pool worker's editions start as forks of it, with everything it has imported, rather than
-    from a fork server that imports it all again for every edition.
+    Better than a watching thread where it works: a process without threads can fork, so what
+    a pool worker starts (a budget child, the speech engine's worker) starts as a fork of it,
+    with everything it has imported, rather than importing it all again.
     """
     try:
         libc = ctypes.CDLL(None, use_errno=True)

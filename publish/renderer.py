@@ -80,8 +80,8 @@ class Renderer(Protocol):
     def render(self, document: Document, context: RenderContext) -> Rendition: ...
 
     # A renderer may also have ``warm_up(self) -> None``: import what ``render`` needs (a
-    # renderer imports its engine late, so listing editions stays quick). Worker processes
-    # call it once as they start; every edition they render then starts with it loaded.
+    # renderer imports its engine late, so listing editions stays quick). A worker process
+    # calls it before its first edition of the kind, loading the engine once for all of them.
     # And ``needs_time_budget = False``: where each edition would run in a child process with
     # the edition time budget (on Dask), its editions run in the worker itself, for a renderer
     # whose time the source's limits already bound (EPUB, large print) or whose engine has

@@ -58,7 +58,7 @@ def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> Tas
 
     def result(rendition: Rendition | None = None, error: str = "", bad_input: bool = False,
                detail: str = "") -> TaskResult:
-        # This process, or the largest child it forked for an edition (pool workers render in one)
+        # This process, or the largest child it forked to render an edition in (a budget child)
         own = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
         return TaskResult(task.slug, task.edition, rendition, time.perf_counter() - started, error, bad_input,
                           detail, worker=f"{socket.gethostname()}:{os.getpid()}", peak_rss_mb=round(own, 1),
