@@ -59,7 +59,7 @@ class Levels:
 # ---------------------------------------------------------------- measurement
 
 
-def _to_db(amplitude: float) -> float:
+def to_db(amplitude: float) -> float:
     return (
         DB_FLOOR
         if amplitude <= 10 ** (DB_FLOOR / 20)
@@ -77,13 +77,13 @@ def rms_db(samples: npt.ArrayLike) -> float:
     for offset in range(0, data.size, 1 << 20):
         chunk = data[offset : offset + (1 << 20)].astype(np.float64)
         energy += float(np.sum(chunk * chunk))  # not BLAS: thread count must not matter
-    return _to_db(math.sqrt(energy / data.size))
+    return to_db(math.sqrt(energy / data.size))
 
 
 def peak_db(samples: npt.ArrayLike) -> float:
     data = np.asarray(samples)
     # max |x| without a copy of the track
-    return _to_db(max(float(data.max()), -float(data.min()))) if data.size else DB_FLOOR
+    return to_db(max(float(data.max()), -float(data.min()))) if data.size else DB_FLOOR
 
 
 def noise_floor_db(
@@ -102,7 +102,7 @@ def noise_floor_db(
     starts = np.arange(0, data.size - size + 1, hop)
     # cumsum differences can dip a hair below zero in digital silence
     window_energy = np.maximum(energy[starts + size] - energy[starts], 0.0)
-    return _to_db(math.sqrt(float(np.min(window_energy)) / size))
+    return to_db(math.sqrt(float(np.min(window_energy)) / size))
 
 
 def _noise_floor_by_hops(data: npt.NDArray[Any], size: int, hop: int) -> float:
@@ -118,7 +118,7 @@ def _noise_floor_by_hops(data: npt.NDArray[Any], size: int, hop: int) -> float:
     sums = np.concatenate(([0.0], np.cumsum(energy)))
     # cumulative sums of hops can dip a hair below zero in digital silence
     window_energy = np.maximum(sums[per:] - sums[:-per], 0.0)
-    return _to_db(math.sqrt(float(np.min(window_energy)) / size))
+    return to_db(math.sqrt(float(np.min(window_energy)) / size))
 
 
 def measure(samples: npt.ArrayLike, sample_rate: int) -> Levels:

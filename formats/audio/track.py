@@ -33,7 +33,6 @@ from publish.speech import SpeechSegment
 
 from .engine import SegmentAudio
 from .mastering import (
-    DB_FLOOR,
     HEAD_SILENCE,
     PEAK_CEILING_DB,
     RMS_RANGE_DB,
@@ -49,6 +48,7 @@ from .mastering import (
     resampled_length,
     speech_bounds,
     speech_level,
+    to_db,
 )
 from .mp3 import QUALITY, SAMPLES_PER_FRAME, count_frames, encode_frames, with_info_frame
 
@@ -192,8 +192,8 @@ def _join(parts: Sequence[Part], segments: Sequence[SpeechSegment], bitrate_kbps
     length = offset + parts[-1].samples  # the tail's padding is dropped by the Info frame
     energy = sum(part.energy for part in parts)
     levels = Levels(
-        rms_db=_to_db(math.sqrt(energy / length)),
-        peak_db=_to_db(max(part.peak for part in parts)),
+        rms_db=to_db(math.sqrt(energy / length)),
+        peak_db=to_db(max(part.peak for part in parts)),
         # every part starts with its pause, so the quietest half second is inside one
         noise_floor_db=min(part.floor_db for part in parts),
     )
@@ -202,10 +202,6 @@ def _join(parts: Sequence[Part], segments: Sequence[SpeechSegment], bitrate_kbps
         raise MasteringError(f"the track's RMS is {levels.rms_db:.1f} dB, outside {low:g} to {high:g} dB")
     mp3 = with_info_frame([(part.frames, part.samples) for part in parts], bitrate_kbps)
     return Track(mp3, timings, length / SAMPLE_RATE, levels)
-
-
-def _to_db(amplitude: float) -> float:
-    return DB_FLOOR if amplitude <= 10 ** (DB_FLOOR / 20) else max(DB_FLOOR, 20 * math.log10(amplitude))
 
 
 # ---------------------------------------------------------------- cache keys
