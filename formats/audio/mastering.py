@@ -184,7 +184,7 @@ def limit(
 
     Within each block the gain ramps linearly between its boundary values, each
     the lower of the two blocks it separates, so no sample passes the ceiling and
-    the gain never jumps. Vectorised except for a loop over 5 ms blocks.
+    the gain never jumps.
     """
     n = samples.size
     if n == 0:
@@ -202,12 +202,14 @@ def limit(
     if tail.size:
         peaks = np.append(peaks, max(float(tail.max()), -float(tail.min()), 0.0))
     need = np.minimum(1.0, ceiling / np.maximum(peaks.astype(np.float64), 1e-12))
-    recover = 1.0 - math.exp(-block / release)
-    gains = np.empty(count)
-    current = 1.0
-    for index, wanted in enumerate(need.tolist()):
-        current = min(wanted, current + (1.0 - current) * recover)
-        gains[index] = current
+    # Block by block the gain would be min(need, gain + (1 - gain) * (1 - r)), r = exp(-block /
+    # release): the reduction 1 - gain is the larger of what the block needs and the last one's
+    # times r, i.e. the largest of each earlier need decayed since. In logarithms that is a
+    # running maximum, so numpy does it without a Python loop.
+    decay = np.arange(count) * (block / release)
+    with np.errstate(divide="ignore"):  # a block that needs no reduction: log(0) = -inf
+        reduction = np.exp(np.maximum.accumulate(np.log(1.0 - need) + decay) - decay)
+    gains = 1.0 - reduction
     edges = np.empty(count + 1)
     edges[0], edges[-1] = gains[0], gains[-1]
     edges[1:-1] = np.minimum(gains[:-1], gains[1:])
