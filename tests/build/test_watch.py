@@ -77,3 +77,28 @@ def test_ctrl_c_stops_the_watch_without_a_traceback(tmp_path: Path) -> None:
     assert watching.returncode == 0, output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert "stopped watching" in output
+
+
+def test_a_broken_save_is_reported_and_the_last_good_editions_stay(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "gut-barrier"
+    shutil.copytree(SEED, source)
+    article, out = source / "article.md", tmp_path / "dist"
+    builds: list[list[ArticleOutcome]] = []
+    first_done = threading.Event()
+
+    def built(outcomes: list[ArticleOutcome], seconds: float) -> None:
+        builds.append(outcomes)
+        first_done.set()
+
+    worker = threading.Thread(target=watch, args=([source], select(registered(), ["large-print"]), out, SETTINGS,
+                                                  lambda *_: None, Options(jobs=1), built),
+                              kwargs={"interval": 0.05, "rounds": 2})
+    worker.start()
+    assert first_done.wait(120)
+    page = (out / "gut-barrier" / "gut-barrier.large-print.html").read_bytes()
+    article.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    worker.join(120)
+    assert not worker.is_alive()
+    (broken,) = builds[1]
+    assert broken.error is not None and "article.md:2:" in str(broken.error)
+    assert (out / "gut-barrier" / "gut-barrier.large-print.html").read_bytes() == page
