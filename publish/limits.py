@@ -139,7 +139,7 @@ def _kill_group(pid: int | None) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether a process runs; a killed one that its own parent has not reaped yet does not."""
     try:
         os.kill(pid, 0)
@@ -185,7 +185,7 @@ def exit_with_parent(parent: int | None = None, *, group: bool = False) -> None:
 
     def watch() -> None:
         # By pid, not by getppid(): a child made by a fork server is the server's, not the caller's.
-        while _running(watched):
+        while process_running(watched):
             time.sleep(0.2)
         if group:
             _kill_group(os.getpgid(0))

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publish import limits
+
 MANIFEST = "manifest.json"
 VERSIONS = ".versions"
 LOCKS = ".locks"
@@ -198,18 +200,8 @@ def _clear_unused_versions(versions: Path, keep: Path | None) -> None:
 def _clear_abandoned(root: Path) -> None:
     for folder in root.iterdir():
         pid = folder.name.rsplit("-", 2)[-2] if folder.name.count("-") >= 2 else ""
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not limits.process_running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _jsonable(value: Any) -> Any:
