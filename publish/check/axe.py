@@ -8,7 +8,6 @@ opens nothing we could not do in one line.
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -16,9 +15,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.etree import ElementTree
 
 from publish.check.browser import file_url, new_context, open_browser
+from publish.check.epubfiles import OPF, manifest_path, package_document
 from publish.check.findings import Finding, Severity, ToolMissing
 
 if TYPE_CHECKING:
@@ -145,18 +144,6 @@ def epub_documents(epub: Path, dest: Path) -> list[Path]:
             if not (root / name).resolve().is_relative_to(root):
                 raise ValueError(f"{epub.name}: unsafe path in archive: {name}")
         zf.extractall(root)
-    ns = {"c": "urn:oasis:names:tc:opendocument:xmlns:container",
-          "opf": "http://www.idpf.org/2007/opf"}
-    container = ElementTree.parse(root / "META-INF" / "container.xml")
-    rootfile = container.find(".//c:rootfile", ns)
-    if rootfile is None:
-        raise ValueError(f"{epub.name}: META-INF/container.xml names no rootfile")
-    opf_name = rootfile.get("full-path", "")
-    package = ElementTree.parse(root / opf_name)
-    base = posixpath.dirname(opf_name)
-    documents = []
-    for item in package.findall(".//opf:manifest/opf:item", ns):
-        if item.get("media-type") in _XHTML_TYPES:
-            href = posixpath.normpath(posixpath.join(base, item.get("href", "")))
-            documents.append(root / href)
-    return documents
+        opf_name, package = package_document(zf)
+    return [root / manifest_path(opf_name, item) for item in package.iterfind(f".//{{{OPF}}}manifest/{{{OPF}}}item")
+            if item.get("media-type") in _XHTML_TYPES]

@@ -328,20 +328,14 @@ def html_text(path: Path) -> str:
 
 def epub_text(path: Path) -> str:
     """The text of the EPUB's spine documents in spine order (the navigation document left out)."""
-    import posixpath
-
     from lxml import etree
 
-    ns = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf"}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    from publish.check.epubfiles import OPF, manifest_path, package_document, xml_parser
+
+    ns = {"opf": OPF}
+    parser = xml_parser()
     with zipfile.ZipFile(path) as zf:
-        container = etree.fromstring(zf.read("META-INF/container.xml"), parser)
-        rootfile = container.find(".//c:rootfile", ns)
-        if rootfile is None:
-            raise ValueError("META-INF/container.xml names no package document")
-        opf_name = rootfile.get("full-path", "")
-        package = etree.fromstring(zf.read(opf_name), parser)
-        base = posixpath.dirname(opf_name)
+        opf_name, package = package_document(zf)
         items = {item.get("id"): item for item in package.iterfind(".//opf:manifest/opf:item", ns)}
         texts: list[str] = []
         for ref in package.iterfind(".//opf:spine/opf:itemref", ns):
@@ -350,8 +344,7 @@ def epub_text(path: Path) -> str:
                 continue
             if item.get("media-type") != "application/xhtml+xml":
                 continue
-            name = posixpath.normpath(posixpath.join(base, item.get("href", "")))
-            document = etree.fromstring(zf.read(name), parser)
+            document = etree.fromstring(zf.read(manifest_path(opf_name, item)), parser)
             body = document.find(f"{{{XHTML_NS}}}body")
             texts.append(_element_text(body if body is not None else document))
     return "\n".join(texts)

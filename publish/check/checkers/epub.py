@@ -12,6 +12,7 @@ from typing import Any
 from publish.check.axe import DEFAULT_TAGS, epub_documents, run_axe
 from publish.check.checker import BuiltArticle
 from publish.check.epubcheck import run_epubcheck
+from publish.check.epubfiles import manifest_path, package_document, xml_parser
 from publish.check.findings import Finding
 
 EPUB_TAGS = DEFAULT_TAGS  # wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa, best-practice
@@ -108,30 +109,23 @@ class Book:
 def read_book(epub: Path) -> Book:
     from lxml import etree  # type: ignore[import-untyped]
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser = xml_parser()
     with zipfile.ZipFile(epub) as zf:
-        container = etree.fromstring(zf.read("META-INF/container.xml"), parser)
-        rootfile = container.find(".//c:rootfile", NS)
-        if rootfile is None:
-            raise ValueError("META-INF/container.xml names no package document")
-        opf_name = rootfile.get("full-path", "")
-        package = etree.fromstring(zf.read(opf_name), parser)
+        opf_name, package = package_document(zf)
         book = Book(opf_name, package_lang=package.get(XML_LANG) or "")
         for meta in package.iterfind(".//opf:metadata/opf:meta", NS):
             prop = meta.get("property")
             if prop and meta.get("refines") is None:
                 book.metadata.setdefault(prop, []).append((" ".join((meta.text or "").split()), meta.sourceline or 0))
         book.fixed_layout = "pre-paginated" in book.values("rendition:layout")
-        base = posixpath.dirname(opf_name)
         items = list(package.iterfind(".//opf:manifest/opf:item", NS))
-        covers = {posixpath.normpath(posixpath.join(base, i.get("href", ""))) for i in items
-                  if "cover-image" in (i.get("properties") or "").split()}
+        covers = {manifest_path(opf_name, i) for i in items if "cover-image" in (i.get("properties") or "").split()}
         book.smil_files = sum(1 for i in items if i.get("media-type") == "application/smil+xml")
         book.overlays = sum(1 for i in items if i.get("media-overlay"))
         for item in items:
             if item.get("media-type") != "application/xhtml+xml":
                 continue
-            name = posixpath.normpath(posixpath.join(base, item.get("href", "")))
+            name = manifest_path(opf_name, item)
             tree = etree.fromstring(zf.read(name), parser)
             _survey(book, tree, name, posixpath.dirname(name), covers,
                     nav="nav" in (item.get("properties") or "").split())
