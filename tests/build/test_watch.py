@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from publish.build import ArticleOutcome, Options, select
@@ -20,10 +21,12 @@ from tests.build.conftest import SEED, SETTINGS
 PARAGRAPH = "The intestinal barrier is a multi-layered system"
 
 
-def test_an_edit_is_built_again_on_the_same_workers(tmp_path: Path) -> None:
+def watch_twice(tmp_path: Path, jobs: int, edit: Callable[[Path], None]) -> tuple[Path, list[list[ArticleOutcome]]]:
+    """A copy of the seed watched for two builds (large print only), ``edit`` applied to its
+    article.md once the first is done; the output folder and both builds' outcomes."""
     source = tmp_path / "src" / "gut-barrier"
     shutil.copytree(SEED, source)
-    article, out = source / "article.md", tmp_path / "dist"
+    out = tmp_path / "dist"
     builds: list[list[ArticleOutcome]] = []
     first_done = threading.Event()
 
@@ -33,14 +36,22 @@ def test_an_edit_is_built_again_on_the_same_workers(tmp_path: Path) -> None:
         first_done.set()
 
     worker = threading.Thread(target=watch, args=([source], select(registered(), ["large-print"]), out, SETTINGS,
-                                                  lambda *_: None, Options(jobs=2), built),
+                                                  lambda *_: None, Options(jobs=jobs), built),
                               kwargs={"interval": 0.05, "rounds": 2})
     worker.start()
     assert first_done.wait(120)
-    article.write_text(article.read_text(encoding="utf-8").replace(PARAGRAPH, "A freshly edited barrier"),
-                       encoding="utf-8")
+    edit(source / "article.md")
     worker.join(120)
     assert not worker.is_alive()
+    return out, builds
+
+
+def test_an_edit_is_built_again_on_the_same_workers(tmp_path: Path) -> None:
+    def edit(article: Path) -> None:
+        article.write_text(article.read_text(encoding="utf-8").replace(PARAGRAPH, "A freshly edited barrier"),
+                           encoding="utf-8")
+
+    out, builds = watch_twice(tmp_path, 2, edit)
     assert [[e.up_to_date for e in o.editions] for outcomes in builds for o in outcomes] == [[False], [False]]
     assert "A freshly edited barrier" in (out / "gut-barrier" / "gut-barrier.large-print.html").read_text()
 
@@ -80,25 +91,13 @@ def test_ctrl_c_stops_the_watch_without_a_traceback(tmp_path: Path) -> None:
 
 
 def test_a_broken_save_is_reported_and_the_last_good_editions_stay(tmp_path: Path) -> None:
-    source = tmp_path / "src" / "gut-barrier"
-    shutil.copytree(SEED, source)
-    article, out = source / "article.md", tmp_path / "dist"
-    builds: list[list[ArticleOutcome]] = []
-    first_done = threading.Event()
+    pages: list[bytes] = []
 
-    def built(outcomes: list[ArticleOutcome], seconds: float) -> None:
-        builds.append(outcomes)
-        first_done.set()
+    def break_it(article: Path) -> None:
+        pages.append((tmp_path / "dist" / "gut-barrier" / "gut-barrier.large-print.html").read_bytes())
+        article.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
 
-    worker = threading.Thread(target=watch, args=([source], select(registered(), ["large-print"]), out, SETTINGS,
-                                                  lambda *_: None, Options(jobs=1), built),
-                              kwargs={"interval": 0.05, "rounds": 2})
-    worker.start()
-    assert first_done.wait(120)
-    page = (out / "gut-barrier" / "gut-barrier.large-print.html").read_bytes()
-    article.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
-    worker.join(120)
-    assert not worker.is_alive()
+    out, builds = watch_twice(tmp_path, 1, break_it)
     (broken,) = builds[1]
     assert broken.error is not None and "article.md:2:" in str(broken.error)
-    assert (out / "gut-barrier" / "gut-barrier.large-print.html").read_bytes() == page
+    assert (out / "gut-barrier" / "gut-barrier.large-print.html").read_bytes() == pages[0]
