@@ -152,11 +152,6 @@ def speech_bounds(
     return start, stop
 
 
-def trim_silence(samples: Samples, sample_rate: int) -> Samples:
-    start, stop = speech_bounds(samples, sample_rate)
-    return samples[start:stop]
-
-
 def resampled_length(length: int, from_rate: int, to_rate: int = SAMPLE_RATE) -> int:
     """How many samples ``resample`` makes of ``length`` (soxr rounds to the nearest)."""
     return length if from_rate == to_rate else round(length * to_rate / from_rate)

@@ -20,7 +20,7 @@ import importlib.metadata
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import zip_longest
 from pathlib import Path
@@ -84,10 +84,25 @@ class PartStore(Protocol):
 
 @dataclass(frozen=True)
 class _Plan:
-    key: str
     pause: int  # samples of silence before the speech
-    clip: SegmentAudio | None  # None for the tail
-    speech_level_db: float
+    clip: SegmentAudio | None = None  # None for the tail
+    bounds: tuple[int, int] = (0, 0)  # where the clip's speech is (mastering.speech_bounds)
+    level_db: float = SPEECH_RMS_DB  # what the speech is levelled to
+
+    @property
+    def speech_samples(self) -> int:
+        """How long the speech is once resampled to the track's rate."""
+        start, stop = self.bounds
+        return resampled_length(stop - start, self.clip.sample_rate) if self.clip is not None else 0
+
+    def key(self, bitrate_kbps: int) -> str:
+        """Everything that shapes the part, so a part is cached by content."""
+        made_of: dict[str, object] = {"pause": self.pause, "bitrate": bitrate_kbps, "quality": QUALITY,
+                                      "ceiling_db": PEAK_CEILING_DB, "code": _code()}
+        if self.clip is not None:
+            made_of |= {"clip": hashlib.sha256(self.clip.samples.tobytes()).hexdigest(),
+                        "rate": self.clip.sample_rate, "speech_rms_db": round(self.level_db, 6)}
+        return keys.key(made_of)
 
 
 def build_track(
@@ -115,19 +130,15 @@ def build_track(
         parts: list[Future[Part]] = []
         for index, (segment, clip) in enumerate(_pairs(segments, clips)):
             pause = round((head if index == 0 else segment.pause_before) * SAMPLE_RATE)
-            plans.append(_Plan(_part_key(clip, pause, SPEECH_RMS_DB, bitrate_kbps), pause, clip, SPEECH_RMS_DB))
+            plans.append(_Plan(pause, clip, speech_bounds(clip.samples, clip.sample_rate)))
             parts.append(pool.submit(_part, plans[-1], bitrate_kbps, store))
         # The level every part was made at is right unless this track is mostly pauses
         # (mastering.speech_level); then every part is made again at the one that is.
-        lengths = [resampled_length(stop - start, plan.clip.sample_rate) for plan in plans if plan.clip is not None
-                   for start, stop in [speech_bounds(plan.clip.samples, plan.clip.sample_rate)]]
-        level_db = speech_level(sum(lengths), sum(p.pause for p in plans) + sum(lengths) + tail_samples)
+        speech = sum(plan.speech_samples for plan in plans)
+        level_db = speech_level(speech, sum(plan.pause for plan in plans) + speech + tail_samples)
         if level_db != SPEECH_RMS_DB:
-            plans = [_Plan(_part_key(p.clip, p.pause, level_db, bitrate_kbps), p.pause, p.clip, level_db)
-                     for p in plans if p.clip is not None]
-            parts = [pool.submit(_part, plan, bitrate_kbps, store) for plan in plans]
-        tail_plan = _Plan(_tail_key(tail_samples, bitrate_kbps), tail_samples, None, level_db)
-        parts.append(pool.submit(_part, tail_plan, bitrate_kbps, store))
+            parts = [pool.submit(_part, replace(plan, level_db=level_db), bitrate_kbps, store) for plan in plans]
+        parts.append(pool.submit(_part, _Plan(tail_samples), bitrate_kbps, store))
         return _join([part.result() for part in parts], segments, bitrate_kbps)
 
 
@@ -154,21 +165,22 @@ def _pairs(segments: Sequence[SpeechSegment], clips: Iterable[SegmentAudio]) -> 
 
 def _part(plan: _Plan, bitrate_kbps: int, store: PartStore | None) -> Part:
     """The part of ``plan``, from the store or made (and stored)."""
-    part = store.get(plan.key) if store is not None else None
+    key = plan.key(bitrate_kbps)
+    part = store.get(key) if store is not None else None
     if part is None:
         part = _make_part(plan, bitrate_kbps)
         if store is not None:
-            store.put(plan.key, part)
+            store.put(key, part)
     return part
 
 
 def _make_part(plan: _Plan, bitrate_kbps: int) -> Part:
     speech = np.zeros(0, dtype=np.float32)
     if plan.clip is not None:
-        start, stop = speech_bounds(plan.clip.samples, plan.clip.sample_rate)
+        start, stop = plan.bounds
         speech = resample(plan.clip.samples[start:stop], plan.clip.sample_rate)
         if speech.size:
-            speech = level(speech, SAMPLE_RATE, target_rms_db=plan.speech_level_db, ceiling_db=PEAK_CEILING_DB)
+            speech = level(speech, SAMPLE_RATE, target_rms_db=plan.level_db, ceiling_db=PEAK_CEILING_DB)
     # at least one sample: a stream of none cannot be encoded (a silent segment with no pause)
     samples: Samples = np.concatenate([np.zeros(max(plan.pause, 1 - speech.size), dtype=np.float32), speech])
     wide = speech.astype(np.float64)  # energy summed without BLAS, whose threads spin a second core
@@ -215,17 +227,3 @@ def _code() -> str:
     for name in ("mastering.py", "mp3.py", "track.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
-
-
-def _part_key(clip: SegmentAudio, pause: int, level_db: float, bitrate_kbps: int) -> str:
-    return keys.key({"clip": hashlib.sha256(clip.samples.tobytes()).hexdigest(), "rate": clip.sample_rate,
-                     "pause": pause, "speech_rms_db": round(level_db, 6), **_settings(bitrate_kbps)})
-
-
-def _tail_key(samples: int, bitrate_kbps: int) -> str:
-    return keys.key({"tail": samples, **_settings(bitrate_kbps)})
-
-
-def _settings(bitrate_kbps: int) -> dict[str, object]:
-    return {"bitrate": bitrate_kbps, "quality": QUALITY, "ceiling_db": PEAK_CEILING_DB, "code": _code()}
-
