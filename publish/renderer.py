@@ -88,13 +88,12 @@ class Renderer(Protocol):
     # timeouts of its own and is worth keeping loaded between articles (the audio's).
 
 
-def warm_up(renderers: Mapping[str, Renderer]) -> None:
-    """Each renderer's optional ``warm_up``; a failure is left for ``render`` to report."""
-    for renderer in renderers.values():
-        warm = getattr(renderer, "warm_up", None)
-        if callable(warm):
-            with contextlib.suppress(Exception):
-                warm()
+def warm_up(renderer: Renderer) -> None:
+    """The renderer's optional ``warm_up``; a failure is left for ``render`` to report."""
+    warm = getattr(renderer, "warm_up", None)
+    if callable(warm):
+        with contextlib.suppress(Exception):
+            warm()
 
 
 def registered() -> dict[str, Renderer]:

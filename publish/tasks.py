@@ -103,7 +103,7 @@ def run(task: Task, contained: bool = True) -> TaskResult:
         _installed.update(registered())
     if task.edition not in _warm:
         _warm.add(task.edition)
-        warm_up({task.edition: _installed[task.edition]})
+        warm_up(_installed[task.edition])
     renderer = _installed[task.edition]
     budget = contained and getattr(renderer, "needs_time_budget", True)
     return execute(task, renderer, limits.DEFAULT.edition_seconds if budget else None)
