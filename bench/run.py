@@ -223,12 +223,13 @@ def timed_watch_edit(article: Path, out: Path, cache: Path) -> tuple[float, floa
     watching = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True,
                                 env={**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)})
     assert watching.stderr is not None
+    lines = watching.stderr
 
     def next_build() -> float:
-        for line in watching.stderr:  # type: ignore[union-attr]
+        for line in lines:
             if line.startswith("Built in"):
                 return float(line.split()[2])
-        sys.exit(f"bench: publish watch ended early:\n{watching.stderr.read()}")  # type: ignore[union-attr]
+        sys.exit(f"bench: publish watch ended early:\n{lines.read()}")
 
     try:
         first = next_build()
