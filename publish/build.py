@@ -13,6 +13,7 @@ process reads manifests and commits; workers only render into the article's stag
 from __future__ import annotations
 
 import heapq
+import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -46,12 +47,14 @@ class EditionOutcome:
 class ArticleOutcome:
     source: Path
     slug: str = ""
-    error: SourceError | None = None
+    error: SourceError | None = None  # the source cannot be read: the writer's to fix
+    internal: str = ""  # the reader failed on it: the toolkit's bug, "internal error: ..."
+    detail: str = ""  # that failure's traceback, shown under --debug
     editions: list[EditionOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.error is None and all(e.ok for e in self.editions)
+        return self.error is None and not self.internal and all(e.ok for e in self.editions)
 
 
 # Called as (article, edition, None) when an edition starts and with its outcome when it ends
@@ -271,7 +274,7 @@ class _Scheduler:
 
     def _read(self, article: _Article) -> bool:
         """Read the article (once, when an edition must be built); False if it is unreadable."""
-        if article.outcome.error is not None:
+        if article.outcome.error is not None or article.outcome.internal:
             return False
         if article.document is None:
             try:
@@ -279,9 +282,9 @@ class _Scheduler:
             except SourceError as exc:
                 article.outcome.error = exc
                 return False
-            except Exception as exc:  # a reader bug: name the article, never a bare traceback
-                article.outcome.error = SourceError(article.source, f"internal error while reading: "
-                                                    f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # a reader bug, not the writer's mistake: name the article, keep the traceback
+                article.outcome.internal = f"internal error: {type(exc).__name__}: {exc}"
+                article.outcome.detail = traceback.format_exc()
                 return False
         if article.sources is None:
             article.sources = inputs.sources(article.document, self.hashes)

@@ -24,7 +24,7 @@ and a chaptered MP3 with its transcript. Every edition carries the whole article
 all its references and its disclaimer."""
 
 EPILOG = """\
-exit codes: 0 success, 1 an edition failed to build, 2 bad input or usage.
+exit codes: 0 success, 1 an edition failed to build or an internal error, 2 bad input or usage.
 examples:
   publish build                      every article under source/ into dist/
   publish build source/gut-barrier --format pdf --format epub
@@ -143,7 +143,8 @@ def list_formats() -> int:
 def run_build(args: argparse.Namespace, console: Console) -> int:
     renderers, settings, progress, options = prepare(args, console)
     outcomes = build(find_articles(args.paths or [Path("source")]), renderers, args.out, settings, progress, options)
-    return check_built(args, outcomes, report(outcomes, args.out, console, quiet=args.quiet), console)
+    return check_built(args, outcomes, report(outcomes, args.out, console, quiet=args.quiet, debug=args.debug),
+                       console)
 
 
 def run_watch(args: argparse.Namespace, console: Console) -> int:
@@ -154,7 +155,7 @@ def run_watch(args: argparse.Namespace, console: Console) -> int:
     renderers, settings, progress, options = prepare(args, console)
 
     def built(outcomes: list[ArticleOutcome], seconds: float) -> None:
-        report(outcomes, args.out, console, quiet=args.quiet)
+        report(outcomes, args.out, console, quiet=args.quiet, debug=args.debug)
         console.print(f"Built in {seconds:.2f} s; watching {', '.join(map(str, paths))} for changes "
                       "(Ctrl-C stops)", style="dim", markup=False)
 
@@ -204,13 +205,20 @@ def prepare(args: argparse.Namespace, console: Console) -> tuple[dict[str, Rende
     return renderers, settings, progress, options
 
 
-def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet: bool) -> int:
-    """Print what the progress lines could not (unreadable sources) and choose the exit code."""
+def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet: bool, debug: bool = False) -> int:
+    """Print what the progress lines could not (unreadable sources) and choose the exit code:
+    only a SourceError is bad input; any other failure of the reader is our bug (exit 1)."""
     code = EXIT_OK
     for outcome in outcomes:
         if outcome.error is not None:
             console.print(str(outcome.error), markup=False)
             code = EXIT_BAD_INPUT
+        if outcome.internal:
+            console.print(f"[red]✗[/] {outcome.slug}  reading {outcome.source}: ", end="")
+            console.print(outcome.internal, markup=False)
+            console.print(outcome.detail if debug else "  (run again with --debug to see the traceback)",
+                          markup=False)
+            code = max(code, EXIT_FAILED)
         for edition in outcome.editions:
             if not edition.ok:
                 code = max(code, EXIT_BAD_INPUT if edition.bad_input else EXIT_FAILED)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import publish.build
 import publish.cli
 from formats.html.renderer import LargePrintRenderer
 from publish.errors import SourceError
@@ -86,3 +87,23 @@ def test_an_error_message_is_one_line(tmp_path: Path, capsys: Capsys) -> None:
     error = built.one_error(path, r"unknown citation key '@k{300}'", line=6)
     assert error.group("col") == "6" and len(built.lines) == 1
     assert LOCATED.match(built.lines[0])
+
+
+def test_a_bug_in_the_reader_is_an_internal_error_not_bad_input(tmp_path: Path, capsys: Capsys,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a SourceError is the writer's to fix (exit 2, located); anything else escaping the
+    reader is our bug: exit 1, named as an internal error of this article, traceback under --debug."""
+    def buggy(source: Path) -> Document:
+        raise KeyError("a reader bug")
+
+    monkeypatch.setattr(publish.build, "read_article", buggy)
+    path = article(tmp_path / "art")
+    built = build(capsys, path.parent, tmp_path / "dist", ("large-print",))
+    assert built.code == 1, built.stderr
+    assert built.lines == [f"✗ art  reading {path}: internal error: KeyError: 'a reader bug'",
+                           "  (run again with --debug to see the traceback)"]
+    assert not (tmp_path / "dist" / "art").exists()
+
+    built = build(capsys, path.parent, tmp_path / "dist", ("large-print",), "--debug")
+    assert built.code == 1
+    assert "Traceback (most recent call last)" in built.stderr and 'raise KeyError("a reader bug")' in built.stderr
