@@ -33,7 +33,8 @@ class _PdfEdition:
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # WeasyPrint takes half a second to import: only a build that renders a PDF pays it,
         # not every command that lists the editions (an up-to-date build, publish formats).
-        from .weasy import PdfBuildError, PdfMetadata, stylesheets, write_pdf
+        from .glyphs import unpackaged_glyph_error
+        from .weasy import PdfBuildError, PdfMetadata, UnpackagedGlyphs, stylesheets, write_pdf
 
         # Images are resolved (and contained) before WeasyPrint sees them, so a bad path is
         # reported at its source line; the fetcher stays as the second line of defence.
@@ -53,6 +54,10 @@ class _PdfEdition:
             layout = write_pdf(page, base_dir=context.article_dir, allowed_roots=[context.article_dir],
                                stylesheets=stylesheets(self.edition, "letter" if paper == "letter" else "a4"),
                                out=out, metadata=metadata)
+        except UnpackagedGlyphs as exc:
+            if not exc.characters:  # the fonts drew nothing we can name: report what the writer found
+                raise SourceError(document.source, "; ".join(exc.problems)) from None
+            raise unpackaged_glyph_error(Path(document.source), exc.characters, exc.fonts) from None
         except PdfBuildError as exc:
             # Refused or missing resources are the source's doing: name the article.
             raise SourceError(document.source, "; ".join(exc.problems)) from None

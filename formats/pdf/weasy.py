@@ -53,6 +53,7 @@ __all__ = [
     "PdfBuildError",
     "PdfLayout",
     "PdfMetadata",
+    "UnpackagedGlyphs",
     "page_starts",
     "stylesheets",
     "write_pdf",
@@ -250,6 +251,18 @@ class PdfBuildError(Exception):
         super().__init__(message + details)
 
 
+class UnpackagedGlyphs(PdfBuildError):
+    """The packaged fonts lack glyphs the text needs, so the system substituted ``fonts``.
+
+    ``characters``: what those fonts drew, each once, in drawing order (so the caller can
+    point at the first one in the article source)."""
+
+    def __init__(self, message: str, problems: Sequence[str], characters: str, fonts: Sequence[str]) -> None:
+        super().__init__(message, problems)
+        self.characters = characters
+        self.fonts = tuple(fonts)
+
+
 # -- rendering helpers -------------------------------------------------------------
 
 
@@ -378,13 +391,16 @@ def page_starts(document: Any, id_tags: dict[str, str]) -> list[str | None]:
     return starts
 
 
+def _packaged(font: EmbeddedFont, families: Sequence[FontFamily]) -> bool:
+    return font.base_font.startswith(tuple(family.css_name.replace(" ", "-") for family in families))
+
+
 def _foreign_fonts(fonts: Sequence[EmbeddedFont], families: Sequence[FontFamily]) -> list[str]:
-    allowed = tuple(family.css_name.replace(" ", "-") for family in families)
     problems = []
     for font in fonts:
         if not font.embedded:
             problems.append(f"font {font.base_font} is not embedded")
-        if not font.base_font.startswith(allowed):
+        if not _packaged(font, families):
             drawn = " ".join(f"{char} (U+{ord(char):04X})" for char in font.characters[:40])
             problems.append(
                 f"font {font.base_font} is not one of the packaged fonts "
@@ -512,6 +528,11 @@ def write_pdf(
         if missing:
             listed = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:40])
             font_problems.append(f"characters no packaged font covers: {listed}")
+        foreign = [font for font in result.fonts if not _packaged(font, FAMILIES)]
+        if foreign:
+            drawn = "".join(dict.fromkeys(c for font in foreign for c in font.characters if not c.isspace()))
+            raise UnpackagedGlyphs("the PDF would use fonts that are not packaged", font_problems, drawn,
+                                   sorted({font.base_font for font in foreign}))
         raise PdfBuildError("the PDF would use fonts that are not packaged", font_problems)
 
     _write_atomically(result.data, Path(out))
