@@ -1,5 +1,5 @@
-"""A real build of the seed (through tests/formats/conftest.py's ArticleBuilds, once per session)
-and one full ``publish check`` of it; broken-artifact tests copy the built article first."""
+"""The session's one real build of the seed (tests/conftest.py, shared with tests/formats) and one
+full ``publish check`` of it; broken-artifact tests copy the built article first."""
 
 from __future__ import annotations
 
@@ -15,20 +15,19 @@ import pytest
 from publish import output
 from publish.check.checker import BuiltArticle, Checker, Tools, tools
 from publish.check.run import CheckResult, run_checker
-from tests.formats.conftest import ArticleBuild, ArticleBuilds
+from tests.builds import ArticleBuild
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> ArticleBuild:
-    """The seed article with every edition, built once for the check tests."""
-    build = ArticleBuilds(lambda: tmp_path_factory.mktemp("check-dist")).get("seed")
+def seed(seed_build: ArticleBuild) -> ArticleBuild:
+    """The seed article with every edition: the session's one build, the edition tests' too."""
     for edition in ("pdf", "large-print-pdf", "epub", "large-print", "audio"):
-        outcome = build.outcome(edition)
+        outcome = seed_build.outcome(edition)
         assert outcome is not None and outcome.ok, f"{edition}: {outcome}"
-    return build
+    return seed_build
 
 
 def copy_dist(build: ArticleBuild, dest: Path) -> Path:

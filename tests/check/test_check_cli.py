@@ -14,7 +14,7 @@ from publish import output
 from publish.check.checker import BuiltArticle, Checker
 from publish.check.findings import Finding, ToolMissing
 from publish.cli import main
-from tests.formats.conftest import ARTICLES
+from tests.builds import ARTICLES
 
 
 @dataclass

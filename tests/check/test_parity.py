@@ -19,9 +19,9 @@ from publish.check.checkers.parity import (
 )
 from publish.model import Text, walk_blocks
 from publish.reader import read_article
+from tests.builds import ARTICLES, ArticleBuild
 from tests.check.conftest import Broken, explain, failing
 from tests.check.test_conformance import rewrite_epub
-from tests.formats.conftest import ARTICLES, ArticleBuild
 
 
 def item(text: str, group: str = "body", line: int = 1, kind: str = "paragraph") -> parity.Item:

@@ -21,7 +21,7 @@ from formats.audio.mastering import measure
 from formats.audio.mp3 import count_frames
 from publish.model import ListItem, Paragraph, plain_text, walk_blocks
 from publish.speech import segments as speech_segments
-from tests.formats.conftest import SETTINGS, ArticleBuild
+from tests.builds import SETTINGS, ArticleBuild
 
 # mutagen's readers are untyped: reach them through Any.
 ID3: Any = id3.ID3

@@ -49,7 +49,7 @@ from publish.model import (
 )
 from publish.renderer import publication_time
 from publish.speech import segments as speech_segments
-from tests.formats.conftest import ROOT, SETTINGS, ArticleBuild, ArticleBuilds
+from tests.builds import ROOT, SETTINGS, ArticleBuild, ArticleBuilds
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

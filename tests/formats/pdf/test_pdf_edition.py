@@ -19,7 +19,7 @@ from pdfminer.high_level import extract_text
 from publish.check.pdfua import check_pdf, tag_tree
 from publish.cli import main
 from publish.model import Document, FootnoteRef, Inline, Paragraph, plain_text, walk_blocks
-from tests.formats.conftest import ArticleBuilds
+from tests.builds import ArticleBuilds
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "tests" / "golden" / "gut-barrier.pdf-tags.txt"

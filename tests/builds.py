@@ -1,10 +1,10 @@
-"""Whole-article builds shared by the edition tests under tests/formats/.
+"""Whole-article builds through the real pipeline (``publish.build.build_article``) with a fixed
+SOURCE_DATE_EPOCH, so the tests read the very files ``nox -s publish`` would publish.
 
-The seed article and the "everything" fixture are each built ONCE per test session through
-the real pipeline (``publish.build.build_article``) with a fixed SOURCE_DATE_EPOCH, so the
-EPUB and audio tests read the very files ``nox -s publish`` would publish. Audio synthesis
-is the slow part (about 6 s for the seed), which is why the builds are cached here rather
-than made per module.
+The session fixtures of tests/conftest.py build the seed article and the "everything" fixture
+ONCE for the whole run: the edition tests (tests/formats/) and the check tests (tests/check/)
+share that build. Audio synthesis is the slow part (about 6 s for the seed), and a whole build
+of the seed costs over 10 s.
 
     def test_x(article_builds: ArticleBuilds) -> None:
         seed = article_builds.get("seed")
@@ -22,14 +22,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pytest
 
 from publish.build import EditionOutcome, build_article, select
 from publish.model import Document
 from publish.reader import read_article
 from publish.renderer import Renderer, Settings, registered
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = {
     "seed": ROOT / "source" / "gut-barrier" / "article.md",
     "everything": ROOT / "tests" / "fixtures" / "everything" / "article.md",
@@ -110,20 +109,3 @@ class ArticleBuilds:
             outcomes = build_article(document, renderers(), dist, SETTINGS)
             self._done[name] = ArticleBuild(name, document, dist, outcomes)
         return self._done[name]
-
-
-@pytest.fixture(scope="session")
-def article_builds(tmp_path_factory: pytest.TempPathFactory) -> ArticleBuilds:
-    """The seed and the everything fixture, each built once per session."""
-    return ArticleBuilds(lambda: tmp_path_factory.mktemp("dist"))
-
-
-@pytest.fixture(scope="session")
-def article_rebuilds(tmp_path_factory: pytest.TempPathFactory) -> ArticleBuilds:
-    """A second, independent build of each article (same settings), for reproducibility."""
-    return ArticleBuilds(lambda: tmp_path_factory.mktemp("dist-again"))
-
-
-@pytest.fixture(scope="session")
-def seed_build(article_builds: ArticleBuilds) -> ArticleBuild:
-    return article_builds.get("seed")
