@@ -410,8 +410,12 @@ def _fix_opf(data: bytes, lang: str) -> bytes:
     return result
 
 
-def _reproducible_zip(raw: bytes, moment: datetime, lang: str) -> bytes:
-    """Rewrite ebooklib's zip: same entries and order, fixed times and attributes, OPF fixed."""
+def _reproducible_zip(raw: bytes, moment: datetime, lang: str, media: Mapping[str, bytes]) -> bytes:
+    """Rewrite ebooklib's zip: same entries and order, fixed times and attributes, OPF fixed.
+
+    ``media``: the bytes of entries ebooklib was given empty (the audio, the figures), stored:
+    they are compressed already. Passing the seed's 10 MB MP3 through ebooklib's zip and
+    reading it back was half the time of ``write_epub`` (0.07 s of 0.14 s), for the same bytes."""
     year = min(max(moment.year, 1980), 2107)
     stamp = (year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     out = io.BytesIO()
@@ -419,14 +423,16 @@ def _reproducible_zip(raw: bytes, moment: datetime, lang: str) -> bytes:
         names = source.namelist()
         if names[0] != "mimetype":
             raise RuntimeError("ebooklib did not write the mimetype entry first")
+        if not set(media) <= set(names):
+            raise RuntimeError(f"ebooklib wrote no entry for {sorted(set(media) - set(names))}")
         for name in names:
-            data = source.read(name)
+            data = media[name] if name in media else source.read(name)
             if name == OPF_PATH:
                 data = _fix_opf(data, lang)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            if name == "mimetype" or name.lower().endswith(_PRECOMPRESSED):
+            if name == "mimetype" or name in media or name.lower().endswith(_PRECOMPRESSED):
                 info.compress_type = zipfile.ZIP_STORED
                 target.writestr(info, data)
             else:
@@ -626,15 +632,17 @@ def write_epub(
             media_overlay=smil_ids.get(part.file_name),
         )
         spine.append(book.add_item(item))
+    media: dict[str, bytes] = {}  # given to ebooklib empty, put in the zip by _reproducible_zip
     for href in sorted(images):
         book.add_item(
             epub.EpubImage(
                 uid=_item_id("img", href, used_ids),
                 file_name=href,
                 media_type=IMAGE_TYPES[posixpath.splitext(href)[1].lower()],
-                content=images[href],
+                content=b"",
             )
         )
+        media[f"{EPUB_FOLDER}/{href}"] = images[href]
     for overlay in overlays:
         book.add_item(
             epub.EpubSMIL(
@@ -644,7 +652,8 @@ def write_epub(
             )
         )
     if overlays and audio is not None and meta.audio_file:
-        book.add_item(epub.EpubItem(uid="audio", file_name=meta.audio_file, media_type="audio/mpeg", content=audio))
+        book.add_item(epub.EpubItem(uid="audio", file_name=meta.audio_file, media_type="audio/mpeg", content=b""))
+        media[f"{EPUB_FOLDER}/{meta.audio_file}"] = audio
     book.add_item(epub.EpubNcx(file_name=NCX_FILE))
     book.spine = spine
     book.toc = _ncx_toc(tree_nodes, [0])
@@ -664,7 +673,7 @@ def write_epub(
             "compresslevel": 0,  # _reproducible_zip compresses again; deflating twice is waste
         },
     )
-    data = _reproducible_zip(buffer.getvalue(), modified, meta.lang)
+    data = _reproducible_zip(buffer.getvalue(), modified, meta.lang, media)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.tmp")

@@ -474,6 +474,20 @@ def test_building_again_gives_identical_bytes(build: ArticleBuild, article_rebui
     assert {info.date_time for info in epub.entries.values()} == {stamp}
 
 
+def test_media_is_stored_and_text_deflated(build: ArticleBuild, epub: Epub) -> None:
+    """Audio and raster images are compressed already: deflating them again costs time for no
+    smaller file (the seed's MP3 is 10 MB). The rest is text, deflated."""
+    media = {item.path for item in epub.manifest.values()
+             if item.media_type.startswith(("audio/", "image/")) and item.media_type != "image/svg+xml"}
+    mp3 = next(item.path for item in epub.manifest.values() if item.media_type == "audio/mpeg")
+    assert epub.read(mp3) == build.file("audio", ".mp3").read_bytes()
+    kinds = {name: info.compress_type for name, info in epub.entries.items()}
+    assert {name: kind for name, kind in kinds.items() if name in media} == dict.fromkeys(media, zipfile.ZIP_STORED)
+    assert next(iter(kinds)) == "mimetype" and kinds.pop("mimetype") == zipfile.ZIP_STORED
+    assert {name: kind for name, kind in kinds.items() if name not in media} == \
+        dict.fromkeys(set(kinds) - media, zipfile.ZIP_DEFLATED)
+
+
 # --------------------------------------------------------------------------- citations
 
 
