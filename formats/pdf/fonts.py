@@ -13,7 +13,9 @@ each and most of the time of a whole PDF.  So the ``@font-face`` rules never
 point at the variable files: each Literata face is a *static* instance, made
 from the variable file with HarfBuzz (a few milliseconds each), with its weight
 and optical size pinned.  The instances are written once per process into a
-private temporary folder, which is removed when the process ends.
+private folder, which is removed when the process ends; the folders of processes
+that could not remove theirs (killed with SIGKILL) are removed by the next
+process that makes instances.
 
 Optical size: CSS (``font-optical-sizing: auto``) and WeasyPrint set ``opsz``
 to the font size in CSS px.  The text faces (``Literata``) are pinned at the
@@ -28,6 +30,7 @@ from __future__ import annotations
 import multiprocessing.util
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
@@ -35,6 +38,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+
+from publish.limits import process_running
 
 __all__ = [
     "ATKINSON",
@@ -130,6 +135,28 @@ def _remove(folder: Path, owner: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _instance_root() -> Path | None:
+    """The folder every process of this user keeps its instance folder in, in the temporary
+    folder; None if someone else owns that name (the temporary folder is shared)."""
+    root = Path(tempfile.gettempdir()) / f"publish-fonts-{os.getuid()}"
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = root.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        return None
+    return root
+
+
+def _clear_abandoned(root: Path) -> None:
+    """Remove the folders of processes that ended without removing theirs (a SIGKILL)."""
+    for folder in root.iterdir():
+        pid = folder.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _instance_folder() -> Path:
     """The private folder of static instances, made on first use.
 
@@ -138,11 +165,18 @@ def _instance_folder() -> Path:
     leaves through ``os._exit`` without ``atexit``.  A forked child (publish renders each
     edition in one) uses its parent's folder and instances, which outlive it, and never
     removes them: a worker that made them once (``PdfRenderer.warm_up``) serves every
-    edition it forks.  The caller holds ``_lock``.
+    edition it forks.  A process killed with SIGKILL runs no finaliser: its folder, named
+    after its process id, is removed by the next process that makes one.  The caller holds
+    ``_lock``.
     """
     global _folder
     if _folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="publish-fonts-")).resolve()
+        root = _instance_root()
+        if root is not None:
+            _clear_abandoned(root)
+            folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root)).resolve()
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="publish-fonts-")).resolve()
         multiprocessing.util.Finalize(None, _remove, args=(folder, os.getpid()), exitpriority=0)
         _folder = (os.getpid(), folder)
     return _folder[1]
