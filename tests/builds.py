@@ -3,8 +3,7 @@ SOURCE_DATE_EPOCH, so the tests read the very files ``nox -s publish`` would pub
 
 The session fixtures of tests/conftest.py build the seed article and the "everything" fixture
 ONCE for the whole run: the edition tests (tests/formats/) and the check tests (tests/check/)
-share that build. Audio synthesis is the slow part (about 6 s for the seed), and a whole build
-of the seed costs over 10 s.
+share that build. Audio synthesis is the slow part (about 6 s for the seed).
 
     def test_x(article_builds: ArticleBuilds) -> None:
         seed = article_builds.get("seed")

@@ -9,4 +9,3 @@ from tests.builds import ArticleBuild, ArticleBuilds
 def test_the_check_tests_share_the_session_build_of_the_seed(seed: ArticleBuild,
                                                              article_builds: ArticleBuilds) -> None:
     assert seed is article_builds.get("seed")
-    assert [p.name for p in seed.dist.iterdir() if not p.name.startswith(".")] == [seed.document.slug]
