@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import gc
 import importlib
+import itertools
 import multiprocessing
 import os
 import threading
@@ -24,6 +25,7 @@ from publish.tasks import Task, TaskResult, crashed, execute, over_budget, run, 
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from multiprocessing.queues import SimpleQueue
 
 
 class Executor(Protocol):
@@ -98,25 +100,33 @@ class LocalPool:
     A process with threads is never forked (a copied lock could be held forever): then
     workers are spawned.
 
-    The pool keeps the time budget of each edition itself, from here: an edition that runs
-    past it is stopped by killing the workers (only a process can be stopped inside
-    WeasyPrint's C code), and the editions that were running beside it start again on new
-    ones. Workers then render in their own process, with no child per edition to fork.
+    The pool keeps the time budget of each edition itself, from here. A worker says when an
+    edition starts, once its engine is loaded, and the clock runs from then: waiting for a
+    worker to start or to load an engine is not the edition's time. An edition that runs past
+    its budget is stopped by killing the workers (only a process can be stopped inside
+    WeasyPrint's C code); the editions that were running beside it start again on new ones,
+    each with a fresh clock. Workers then render in their own process, with no child per
+    edition to fork.
     """
 
     def __init__(self, jobs: int, seconds: float | None) -> None:
         self.slots = jobs
         self.seconds = seconds
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._starts: SimpleQueue[tuple[int, float]] | None = None  # (mark, when it started), from the workers
         self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
-        self._deadlines: dict[concurrent.futures.Future[TaskResult], float] = {}
+        self._marks: dict[int, concurrent.futures.Future[TaskResult]] = {}  # the running tasks by their mark
+        self._deadlines: dict[concurrent.futures.Future[TaskResult], float] = {}  # of the started ones
+        self._next_mark = itertools.count()
 
     def submit(self, task: Task) -> None:
         if self._pool is None:
             forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            context = multiprocessing.get_context("fork" if forkable else "spawn")
+            # A queue per pool: a killed worker may leave it half written, or its lock held.
+            self._starts = context.SimpleQueue() if self.seconds is not None else None
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.slots, mp_context=multiprocessing.get_context("fork" if forkable else "spawn"),
-                initializer=start_worker)
+                max_workers=self.slots, mp_context=context, initializer=start_worker, initargs=(self._starts,))
             # What this process holds now (modules, the plan) lives as long as the build: kept
             # out of every later collection, here and in the workers (see limits.frozen_heap).
             gc.freeze()
@@ -124,30 +134,54 @@ class LocalPool:
 
     def _submit(self, task: Task) -> None:
         assert self._pool is not None
+        mark = next(self._next_mark) if self._starts is not None else None
         try:
-            future = self._pool.submit(run, task, False)  # not contained: the budget is kept here
+            future = self._pool.submit(run, task, False, mark)  # not contained: the budget is kept here
         except Exception as exc:  # a broken pool (a worker was killed) refuses new tasks
             failed: concurrent.futures.Future[TaskResult] = concurrent.futures.Future()
             failed.set_result(crashed(task, exc))
             self._running[failed] = task
             return
         self._running[future] = task
-        if self.seconds is not None:
-            # The build hands a task over only when a worker is free, so it starts now.
-            self._deadlines[future] = time.monotonic() + self.seconds
+        if mark is not None:
+            self._marks[mark] = future
 
     def wait(self) -> list[TaskResult]:
         while True:
-            timeout = max(0.0, min(self._deadlines.values()) - time.monotonic()) if self._deadlines else None
-            done, _ = concurrent.futures.wait(self._running, timeout=timeout,
-                                              return_when=concurrent.futures.FIRST_COMPLETED)
+            self._read_starts()
+            done = [future for future in self._running if future.done()]
             if done:
                 for future in done:
                     self._deadlines.pop(future, None)
+                self._marks = {m: f for m, f in self._marks.items() if f not in done}
                 return _collect(done, self._running)
-            overdue = [future for future, deadline in self._deadlines.items() if deadline <= time.monotonic()]
+            now = time.monotonic()
+            overdue = [future for future, deadline in self._deadlines.items() if deadline <= now]
             if overdue:
                 return self._stop_overdue(overdue)
+            concurrent.futures.wait(self._running, timeout=self._timeout(now),
+                                    return_when=concurrent.futures.FIRST_COMPLETED)
+
+    def _read_starts(self) -> None:
+        """Start the clock of each edition that a worker has said started, from the time the
+        worker read (time.monotonic is one clock for the whole machine on Linux and macOS), so
+        a late look from here gives no edition more or less time."""
+        while self._starts is not None and self.seconds is not None and not self._starts.empty():
+            mark, started = self._starts.get()
+            future = self._marks.get(mark)
+            if future is not None:
+                self._deadlines[future] = started + self.seconds
+
+    def _timeout(self, now: float) -> float | None:
+        """How long to wait for a result: until the first deadline, and, while a task has not
+        said it started, no longer than a budget, so that an edition starting meanwhile is
+        looked at again before its own deadline."""
+        if self.seconds is None:
+            return None
+        waits = [deadline - now for deadline in self._deadlines.values()]
+        if len(self._deadlines) < len(self._running):
+            waits.append(self.seconds)
+        return max(0.0, min(waits)) if waits else None
 
     def _stop_overdue(self, overdue: list[concurrent.futures.Future[TaskResult]]) -> list[TaskResult]:
         """Fail the overdue tasks, kill every worker (which one runs which task is not known
@@ -155,21 +189,24 @@ class LocalPool:
         assert self.seconds is not None and self._pool is not None
         results = [over_budget(self._running.pop(future), self.seconds) for future in overdue]
         again = list(self._running.values())
-        self._running.clear()
-        self._deadlines.clear()
         workers: dict[int, multiprocessing.process.BaseProcess] = getattr(self._pool, "_processes", None) or {}
         for process in list(workers.values()):
             process.kill()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = None
+        self.close()
         for task in again:
             self.submit(task)
         return results
 
     def close(self) -> None:
+        self._running.clear()
+        self._marks.clear()
+        self._deadlines.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._starts is not None:
+            self._starts.close()
+            self._starts = None
 
 
 class DaskCluster:

@@ -16,11 +16,15 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish import limits
 from publish.errors import SourceError
 from publish.model import Document
 from publish.renderer import RenderContext, Renderer, Rendition, Settings, registered, warm_up
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import SimpleQueue
 
 
 @dataclass(frozen=True)
@@ -79,18 +83,22 @@ def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> Tas
 
 _installed: dict[str, Renderer] = {}
 
+# Where a local pool's worker says when a task starts (see executors.LocalPool).
+_starts: list[SimpleQueue[tuple[int, float]]] = []
 
-def start_worker() -> None:
+
+def start_worker(starts: SimpleQueue[tuple[int, float]] | None = None) -> None:
     """A pool worker's initializer: it ends with the build, and leaves Ctrl-C to the build,
     which stops its workers itself (else each would print a KeyboardInterrupt traceback)."""
     limits.exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _starts[:] = [starts] if starts is not None else []
 
 
 _warm: set[str] = set()
 
 
-def run(task: Task, contained: bool = True) -> TaskResult:
+def run(task: Task, contained: bool = True, mark: int | None = None) -> TaskResult:
     """A task in a worker: the renderer is looked up by name among the installed editions,
     never pickled (a renderer object need not be picklable; its entry point is).
 
@@ -98,13 +106,17 @@ def run(task: Task, contained: bool = True) -> TaskResult:
     cannot hold a worker forever, unless the renderer says it needs none; not contained, the
     caller keeps the time (the local pool does, and spares every edition a fork). The worker
     loads an edition's engine itself the first time (``warm_up``), so every later edition of
-    that kind starts with it loaded, in this process or in a fork of it."""
+    that kind starts with it loaded, in this process or in a fork of it. ``mark``: the pool's
+    number for the task, sent with the time the edition starts, once its engine is loaded,
+    so that the pool's clock counts the edition's own running time only."""
     if not _installed:
         _installed.update(registered())
     if task.edition not in _warm:
         _warm.add(task.edition)
         warm_up(_installed[task.edition])
     renderer = _installed[task.edition]
+    if mark is not None and _starts:
+        _starts[0].put((mark, time.monotonic()))
     budget = contained and getattr(renderer, "needs_time_budget", True)
     return execute(task, renderer, limits.DEFAULT.edition_seconds if budget else None)
 

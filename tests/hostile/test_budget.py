@@ -3,6 +3,7 @@ ends worker processes with their build (exit_with_parent)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -208,8 +209,52 @@ class SlowFirstTime(QuickRenderer):
         return super().render(document, context)
 
 
-def build_with_a_slow_edition(folder: str) -> None:
-    """In a fresh process (see below): a parallel build of three editions, one too slow."""
+def started_at(folder: Path, name: str) -> float | None:
+    """When the edition ``name`` said it started (time.monotonic, one clock for all processes)."""
+    with contextlib.suppress(FileNotFoundError):
+        return float((folder / f"{name}.started").read_text())
+    return None
+
+
+def say_started(folder: Path, name: str) -> None:
+    note = folder / f"{name}.started.part"
+    note.write_text(repr(time.monotonic()))
+    note.replace(folder / f"{name}.started")  # whole or absent for a reader in another process
+
+
+class SlowAndSays(SlowRenderer):
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        say_started(Path(document.source).parent, self.name)
+        return super().render(document, context)
+
+
+class QuickHalfwayThroughTheSlowOne(QuickRenderer):
+    """Done once the slow edition has used half its budget: the worker is then free for the
+    next edition, whose own budget therefore ends half a budget after the slow one's, a margin
+    for the build process's lateness in noticing the first deadline that no machine is slow
+    enough to use up."""
+
+    def render(self, document: Document, context: RenderContext) -> Rendition:
+        budget = publish.limits.DEFAULT.edition_seconds
+        assert budget is not None
+        while (slow := started_at(Path(document.source).parent, "a-slow")) is None:
+            time.sleep(0.01)
+        time.sleep(max(0.0, slow + budget / 2 - time.monotonic()))
+        return super().render(document, context)
+
+
+class SlowToWarmUp(QuickRenderer):
+    """Loads its engine for longer than the whole budget of an edition, then renders at once."""
+
+    def warm_up(self) -> None:
+        budget = publish.limits.DEFAULT.edition_seconds
+        assert budget is not None
+        time.sleep(budget * 1.5)
+
+
+def build_in_a_pool(folder: str, seconds: float, *renderers: Any) -> None:
+    """In a fresh process (see below): a parallel build of ``renderers``, each as its name
+    says, within ``seconds`` per edition; prints {edition: [ok, bad_input, error]}."""
     import json
 
     import publish.executors
@@ -217,37 +262,64 @@ def build_with_a_slow_edition(folder: str) -> None:
     from publish.build import Options, build
     from publish.limits import Limits
 
-    slow, quick, again = SlowRenderer(), QuickRenderer(), SlowFirstTime()
-    for renderer, name in ((slow, "a-slow"), (quick, "b-quick"), (again, "c-again")):
-        renderer.name = name
-        renderer.suffixes = (f".{name}.txt",)
-    renderers: dict[str, Any] = {r.name: r for r in (slow, quick, again)}
+    by_name: dict[str, Any] = {r.name: r for r in renderers}
     # Workers are forked from this thread-free process, so they see these too.
-    publish.limits.DEFAULT = Limits(edition_seconds=2.0)
-    publish.executors.registered = lambda: renderers
-    publish.tasks.registered = lambda: renderers
-    (outcome,) = build([article(Path(folder) / "art")], dict(renderers), Path(folder) / "dist",
+    publish.limits.DEFAULT = Limits(edition_seconds=seconds)
+    publish.executors.registered = lambda: by_name
+    publish.tasks.registered = lambda: by_name
+    (outcome,) = build([article(Path(folder) / "art")], dict(by_name), Path(folder) / "dist",
                        options=Options(jobs=2))
     print(json.dumps({e.name: [e.ok, e.bad_input, e.error] for e in outcome.editions}))
 
 
-def test_the_local_pool_stops_an_edition_past_its_budget(tmp_path: Path) -> None:
-    """Parallel builds keep the budget in the build process: the slow edition fails with the
-    budget's message, and the one running beside it (its worker killed too) starts again."""
+def named(renderer: Any, name: str) -> Any:
+    renderer.name = name
+    renderer.suffixes = (f".{name}.txt",)
+    return renderer
+
+
+def build_with_a_slow_edition(folder: str) -> None:
+    build_in_a_pool(folder, 2.0, named(SlowAndSays(), "a-slow"), named(QuickHalfwayThroughTheSlowOne(), "b-quick"),
+                    named(SlowFirstTime(), "c-again"))
+
+
+def build_with_a_slow_warm_up(folder: str) -> None:
+    # Two editions, or the build would not start a pool for one task.
+    build_in_a_pool(folder, 1.0, named(SlowToWarmUp(), "warms-up"), named(QuickRenderer(), "quick"))
+
+
+def in_a_fresh_process(tmp_path: Path, build: str) -> dict[str, list[Any]]:
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(Path(__file__).parents[2])!r})
-        from tests.hostile.test_budget import build_with_a_slow_edition
-        build_with_a_slow_edition({str(tmp_path)!r})
+        from tests.hostile.test_budget import {build}
+        {build}({str(tmp_path)!r})
     """)
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 30
-    editions = json.loads(done.stdout.strip().splitlines()[-1])
+    editions: dict[str, list[Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return editions
+
+
+def test_the_local_pool_stops_an_edition_past_its_budget(tmp_path: Path) -> None:
+    """Parallel builds keep the budget in the build process: the slow edition fails with the
+    budget's message, and the one running beside it (its worker killed too, halfway through
+    its own budget) starts again with a fresh clock."""
+    editions = in_a_fresh_process(tmp_path, "build_with_a_slow_edition")
     ok, bad_input, error = editions["a-slow"]
     assert not ok and bad_input
     assert "the a-slow edition took longer than 2 s, the limit for one edition" in error
-    assert editions["b-quick"][0] and editions["c-again"][0]  # c-again was killed once, then built
+    assert editions["b-quick"] == [True, False, ""]
+    assert editions["c-again"] == [True, False, ""]  # killed once while it slept, then built
     assert (tmp_path / "art" / "tried").exists()
     assert (tmp_path / "dist" / "art" / "art.c-again.txt").read_text(encoding="utf-8") == "A Test Article"
+
+
+def test_the_local_pool_starts_the_clock_once_the_engine_is_loaded(tmp_path: Path) -> None:
+    """Loading an engine is the worker's time, not the edition's: an edition whose worker
+    takes longer than the budget to warm up still has its whole budget to render."""
+    editions = in_a_fresh_process(tmp_path, "build_with_a_slow_warm_up")
+    assert editions == {"warms-up": [True, False, ""], "quick": [True, False, ""]}
+    assert (tmp_path / "dist" / "art" / "art.warms-up.txt").read_text(encoding="utf-8") == "A Test Article"
