@@ -1,6 +1,6 @@
 """The build pipeline: find articles, decide which editions are out of date, render those (here
 or in workers), then move the finished files into ``dist/<slug>/`` so a failed edition never
-replaces the last good one.
+replaces the last good one, and write ``dist/index.html``, the page to download them from.
 
 An edition is out of date when its key (``publish.inputs``: the article's files, the settings,
 the renderer's code and packages, the results of the editions it uses) differs from the one
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import __version__, executors, inputs, output
+from publish.check import index
 from publish.errors import SourceError, UsageError
 from publish.model import Document
 from publish.reader import read_article, slug_of
@@ -117,6 +118,7 @@ def build(
     articles = [_Article(i, source, out) for i, source in enumerate(sources)]
     with _Scheduler(renderers, out, settings or Settings(), progress, options, jobs, executor) as scheduler:
         scheduler.run(articles)
+    index.update_index(out)
     order = list(renderers)
     for article in articles:
         article.outcome.editions.sort(key=lambda e: order.index(e.name))
@@ -136,6 +138,7 @@ def build_article(
     article.document = document
     with _Scheduler(renderers, out, settings, progress, options or Options(), 1) as scheduler:
         scheduler.run([article])
+    index.update_index(out)
     return article.outcome.editions
 
 

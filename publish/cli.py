@@ -12,6 +12,7 @@ from rich.console import Console
 
 from publish import __version__, cache, executors
 from publish.build import ArticleOutcome, EditionOutcome, Options, Progress, build, find_articles, select
+from publish.check.findings import ToolMissing
 from publish.errors import UsageError
 from publish.renderer import Renderer, Settings, registered
 
@@ -41,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
 
     b = commands.add_parser("build", help="build the editions of one or more articles",
                             description="Build editions into OUT/<slug>/, replacing each edition only "
-                            "once its new files are complete, and write OUT/<slug>/manifest.json.")
+                            "once its new files are complete, write OUT/<slug>/manifest.json, and "
+                            "OUT/index.html, the publication page listing every article in OUT.")
     add_build_options(b)
     b.add_argument("--check", action="store_true",
                    help="check the built articles right after building (as 'publish check' does)")
@@ -85,8 +87,8 @@ def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "large-print layout and contrast, audio levels, chapters and transcript, and parity with the "
         "source) on built articles; write DIST/<slug>/conformance.json and conformance.html, and "
         "DIST/index.html, the publication page.",
-        epilog="exit codes: 0 every check passed, 1 a check failed (with --strict: or warned), "
-        "2 bad usage (no such path, nothing built there).")
+        epilog="exit codes: 0 every check passed, 1 a check failed or could not run (a tool it needs is not "
+        "installed), or with --strict warned, 2 bad usage (no such path, nothing built there).")
     c.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="DIST (every article in it) or DIST/<slug> (default: dist/)")
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -239,19 +241,24 @@ def check_built(args: argparse.Namespace, outcomes: list[ArticleOutcome], code: 
 
 def run_check(paths: Sequence[Path], console: Console, *, strict: bool, quiet: bool, debug: bool) -> int:
     """``publish check``: every check on each built article, its reports, then the index page."""
-    from publish.check.run import STATUS_WORDS, CheckResult, check_all, find_built
+    from publish.check.run import SUMMARY_WORDS, CheckResult, check_all, find_built, unavailable
 
     targets = find_built(paths)
-    symbols = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
+    gaps = unavailable(targets)
+    if gaps.cannot_run:
+        console.print(cannot_run_line(gaps.cannot_run, gaps.checks, gaps.missing), style="bold", markup=False)
+    symbols = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "not-run": "[cyan]–[/]", "fail": "[red]✗[/]"}
 
     def progress(slug: str, edition: str, check: str, result: CheckResult | None) -> None:
         if result is None:
             if not quiet:
                 console.print(f"  {slug}  {edition} {check} …", style="dim")
             return
-        if quiet and result.status == "pass":
+        if quiet and result.status in ("pass", "not-run"):  # -q: not-run checks are in the line above
             return
         console.print(f"{symbols[result.status]} {slug}  {edition:<16} {check:<24} {result.seconds:5.1f} s")
+        if result.missing:
+            console.print(f"    not run: {result.missing} is not installed ({result.install})", markup=False)
         shown = [f for f in result.findings if not f.ok or f.severity == "warning"]
         for finding in shown[:5]:
             console.print(f"    {finding}", markup=False)
@@ -264,14 +271,17 @@ def run_check(paths: Sequence[Path], console: Console, *, strict: bool, quiet: b
     code = EXIT_OK
     for result in results:
         counts = result.counts()
-        style = {"pass": "green", "warn": "yellow", "fail": "red"}[result.status]
-        console.print(f"[{style}]{result.slug}: {STATUS_WORDS[result.status]}[/]: {counts['passed']} of "
+        style = {"pass": "green", "warn": "yellow", "not-run": "cyan", "fail": "red"}[result.status]
+        not_run = f", {counts['not_run']} not run" if counts["not_run"] else ""
+        console.print(f"[{style}]{result.slug}: {SUMMARY_WORDS[result.status]}[/]: {counts['passed']} of "
                       f"{counts['checks']} checks passed, {counts['failed']} failed, {counts['warnings']} "
-                      f"with warnings ({result.seconds:.1f} s)")
+                      f"with warnings{not_run} ({result.seconds:.1f} s)")
         for edition in result.editions:
-            not_passed = [c.name for c in edition.checks if c.status != "pass"]
-            line = f"  {edition.name:<16} {STATUS_WORDS[edition.status]:<22} {len(edition.checks)} checks"
-            console.print(line + (f"; not passed: {', '.join(not_passed)}" if not_passed else ""), markup=False)
+            line = f"  {edition.name:<16} {SUMMARY_WORDS[edition.status]:<22} {len(edition.checks)} checks"
+            for status, label in (("fail", "failed"), ("warn", "with warnings"), ("not-run", "not run")):
+                names = [c.name for c in edition.checks if c.status == status]
+                line += f"; {label}: {', '.join(names)}" if names else ""
+            console.print(line, markup=False)
         if result.published:
             console.print(f"  report: {result.dist / result.slug / 'conformance.html'}", markup=False)
         elif result.note:
@@ -281,6 +291,15 @@ def run_check(paths: Sequence[Path], console: Console, *, strict: bool, quiet: b
     for dist in dict.fromkeys(r.dist for r in results):
         console.print(f"Publication page: {dist / 'index.html'}", markup=False)
     return code
+
+
+def cannot_run_line(cannot_run: int, checks: int, missing: Sequence[ToolMissing]) -> str:
+    """The first line of ``publish check`` when tools are missing: what to install, grouped by how."""
+    tools: dict[str, list[str]] = {}
+    for err in missing:
+        tools.setdefault(err.install, []).append(err.tool)
+    how = "; ".join(f"{', '.join(names)}: {install}" for install, names in tools.items())
+    return f"publish: {cannot_run} of {checks} checks cannot run here; to run them, install {how}"
 
 
 if __name__ == "__main__":

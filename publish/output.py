@@ -69,9 +69,24 @@ def describe(path: Path) -> dict[str, Any]:
 @contextmanager
 def locked(out: Path, slug: str) -> Iterator[None]:
     """Hold the article's lock: one commit at a time per article, across processes."""
+    with _flock(out, f"{slug}.lock"):
+        yield
+
+
+@contextmanager
+def locked_page(out: Path) -> Iterator[None]:
+    """Hold the lock of ``out/index.html``: one writer at a time, each reading the manifests only
+    once it holds it, so the page written last was made after every commit before it. (No
+    ".lock" suffix, so that no article's lock file has its name.)"""
+    with _flock(out, "index"):
+        yield
+
+
+@contextmanager
+def _flock(out: Path, name: str) -> Iterator[None]:
     locks = out / LOCKS
     locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{slug}.lock", "w") as handle:
+    with open(locks / name, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -148,6 +163,16 @@ def commit(
         if old is not None and old != new and old.parent == versions:
             shutil.rmtree(old, ignore_errors=True)
         return new
+
+
+def replace_file(out: Path, name: str, text: str) -> Path:
+    """Write ``out/name`` whole or not at all: into a staging folder (cleared by the next build
+    if we are killed), then one rename over the old file."""
+    with staging(out, name) as folder:
+        _write_synced(folder / name, text)
+        os.replace(folder / name, out / name)
+    _fsync_dir(out)
+    return out / name
 
 
 def _link_or_copy(old: Path | None, name: str, new: Path) -> None:

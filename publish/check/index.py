@@ -2,13 +2,13 @@
 
 Every published article with its editions as download links (through ``dist/<slug>/``, the
 link to the current version), each with its size, pages or duration, language and the result
-of its checks, linked to the article's conformance report. Written atomically.
+of its checks ("not checked yet" until ``publish check`` has run on them), linked to the
+article's conformance report. ``publish build`` writes it after every build and ``publish check``
+after every check, atomically and one writer at a time (``output.locked_page``).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +51,7 @@ class EditionEntry:
     main: Download | None
     extras: list[Download] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)  # (term, value)
-    result: str | None = None  # pass / warn / fail, None when not checked
+    result: str | None = None  # pass / warn / not-run / fail, None when not checked
 
 
 @dataclass
@@ -119,16 +119,19 @@ def _edition(slug: str, name: str, entry: Mapping[str, Any], lang: str, result: 
 
 
 def article_entry(dist: Path, slug: str) -> ArticleEntry | None:
-    folder = output.current(dist, slug)
-    if folder is None:
-        return None
-    manifest = output.read_manifest(folder)
+    # Under the article's lock: a commit meanwhile would remove the version folder we read.
+    with output.locked(dist, slug):
+        folder = output.current(dist, slug)
+        if folder is None:
+            return None
+        manifest = output.read_manifest(folder)
+        has_report = (folder / HTML_NAME).is_file()
     checks = manifest.get("checks") or {}
     check_facts: Mapping[str, Any] = checks.get("facts", {}) if isinstance(checks, dict) else {}
     results: Mapping[str, str] = check_facts.get("editions", {})
     lang = str(manifest.get("lang") or "")
     names = sorted(manifest["editions"], key=edition_order)
-    has_report = (folder / HTML_NAME).is_file() and bool(check_facts)
+    has_report = has_report and bool(check_facts)
     return ArticleEntry(
         slug=slug,
         title=str(manifest.get("title") or slug),
@@ -152,28 +155,30 @@ def articles(dist: Path) -> list[ArticleEntry]:
     return sorted(found, key=lambda a: a.title.casefold())
 
 
-def render_index(dist: Path) -> str:
-    return environment().get_template("index.html.j2").render(articles=articles(dist))
+def render_index(entries: list[ArticleEntry]) -> str:
+    return environment().get_template("index.html.j2").render(articles=entries)
 
 
 def write_index(dist: Path) -> Path:
-    """Write ``dist/index.html`` with a temporary file and one rename: never half a page."""
-    page = render_index(dist)
+    """Write ``dist/index.html`` (``publish check``): never half a page, never an older one
+    last (the manifests are read under the page's lock)."""
+    with output.locked_page(dist):
+        return _write(dist, articles(dist))
+
+
+def update_index(dist: Path) -> Path | None:
+    """``publish build``: write ``dist/index.html`` if anything is published in ``dist``."""
+    with output.locked_page(dist):
+        entries = articles(dist)
+        return _write(dist, entries) if entries else None
+
+
+def _write(dist: Path, entries: list[ArticleEntry]) -> Path:
+    page = render_index(entries)
     target = dist / INDEX
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=dist, prefix=".index-", suffix=".tmp",
-                                     delete=False) as handle:
-        temporary = Path(handle.name)
-        try:
-            handle.write(page)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
     try:
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
+        if target.read_text(encoding="utf-8") == page:
+            return target  # a build with nothing new leaves the page (and its date) alone
+    except (OSError, UnicodeDecodeError):
+        pass
+    return output.replace_file(dist, INDEX, page)

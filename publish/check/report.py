@@ -1,9 +1,13 @@
 """The conformance report of one article: ``conformance.json`` for tools, ``conformance.html``
-for people, both published beside the editions (``output.commit(..., checks=...)``)."""
+for people, both published beside the editions (``output.commit(..., checks=...)``).
+
+``conformance.json`` is the same, byte for byte, whenever the same build is checked again, so
+how long each check took is said only in ``conformance.html`` (and in the terminal)."""
 
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +17,21 @@ from publish import __version__, output
 from publish.check.checker import BuiltArticle
 from publish.check.editions import SYMBOLS, edition_info, lower_label
 from publish.check.findings import Finding
-from publish.check.run import STATUS_WORDS, ArticleResult, CheckResult
+from publish.check.run import STATUS_WORDS, SUMMARY_WORDS, ArticleResult, CheckResult
 
 TEMPLATES = Path(__file__).parent / "templates"
 JSON_NAME = "conformance.json"
 HTML_NAME = "conformance.html"
-FORMAT = "publish-conformance/1"
+FORMAT = "publish-conformance/2"  # 2: a check's result may be "not-run" (then "missing" says why); no "seconds"
 
 
+@cache  # compiled once per process: the publication page is written after every build (publish watch)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["lower_label"] = lower_label
-    env.globals.update(words=STATUS_WORDS, symbols=SYMBOLS, edition_info=edition_info, size=human_size,
-                       css=(TEMPLATES / "pages.css").read_text(encoding="utf-8"), version=__version__)
+    env.globals.update(words=STATUS_WORDS, summary_words=SUMMARY_WORDS, symbols=SYMBOLS, edition_info=edition_info,
+                       size=human_size, css=(TEMPLATES / "pages.css").read_text(encoding="utf-8"), version=__version__)
     return env
 
 
@@ -49,7 +54,8 @@ def finding_data(f: Finding) -> dict[str, Any]:
 
 def check_data(c: CheckResult) -> dict[str, Any]:
     return {"name": c.name, "title": c.title or c.name, "description": c.description, "result": c.status,
-            "seconds": round(c.seconds, 2), "findings": [finding_data(f) for f in c.findings]}
+            "missing": {"tool": c.missing, "install": c.install} if c.missing else None,
+            "findings": [finding_data(f) for f in c.findings]}
 
 
 def report_data(result: ArticleResult) -> dict[str, Any]:
@@ -79,7 +85,10 @@ def facts(result: ArticleResult) -> dict[str, Any]:
 
 def render_html(result: ArticleResult) -> str:
     data = report_data(result)
-    return environment().get_template("conformance.html.j2").render(report=data, is_link=_is_link)
+    installs = list(dict.fromkeys(c.install for c in result.checks if c.missing))
+    seconds = {c.name: c.seconds for c in result.checks}
+    return environment().get_template("conformance.html.j2").render(report=data, is_link=_is_link,
+                                                                      installs=installs, seconds=seconds)
 
 
 def _is_link(text: str) -> bool:

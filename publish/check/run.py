@@ -24,8 +24,11 @@ from publish.errors import UsageError
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-Status = Literal["pass", "warn", "fail"]
-STATUS_WORDS: dict[str, str] = {"pass": "passed", "warn": "passed with warnings", "fail": "failed"}
+Status = Literal["pass", "warn", "not-run", "fail"]
+STATUS_WORDS: dict[str, str] = {"pass": "passed", "warn": "passed with warnings", "not-run": "not run",
+                                "fail": "failed"}
+# An edition or article some of whose checks did not run: those that ran may all have passed.
+SUMMARY_WORDS: dict[str, str] = {**STATUS_WORDS, "not-run": "not fully checked"}
 
 
 def status_of(findings: Iterable[Finding]) -> Status:
@@ -40,7 +43,8 @@ def status_of(findings: Iterable[Finding]) -> Status:
 
 
 def worst(statuses: Iterable[Status]) -> Status:
-    ranked: list[Status] = ["pass", "warn", "fail"]
+    """A check that could not run outranks a warning (nothing verified it) but not a failure."""
+    ranked: list[Status] = ["pass", "warn", "not-run", "fail"]
     return max(statuses, key=ranked.index, default="pass")
 
 
@@ -53,10 +57,12 @@ class CheckResult:
     seconds: float
     detail: str = ""  # traceback of an internal error, for --debug
     title: str = ""  # a heading for people (a checker's optional ``title``), else the name
+    missing: str = ""  # the tool without which it did not run (then it has no findings)
+    install: str = ""  # and how to install that tool
 
     @property
     def status(self) -> Status:
-        return status_of(self.findings)
+        return "not-run" if self.missing else status_of(self.findings)
 
 
 @dataclass
@@ -96,10 +102,13 @@ class ArticleResult:
         checks = self.checks
         return {"checks": len(checks), "passed": sum(c.status == "pass" for c in checks),
                 "warnings": sum(c.status == "warn" for c in checks),
-                "failed": sum(c.status == "fail" for c in checks)}
+                "failed": sum(c.status == "fail" for c in checks),
+                "not_run": sum(c.status == "not-run" for c in checks)}
 
     def failed(self, strict: bool) -> bool:
-        return self.status == "fail" or (strict and self.status == "warn")
+        """Whether ``publish check`` exits 1: a check failed, or could not run (so the editions
+        are not verified), or, with ``strict``, warned."""
+        return self.status in ("fail", "not-run") or (strict and self.status == "warn")
 
 
 # Called with (slug, edition, check name, None) when a check starts and with its result when it ends.
@@ -132,16 +141,19 @@ def find_built(paths: Sequence[Path]) -> list[tuple[Path, str]]:
 
 
 def run_checker(checker: Checker, article: BuiltArticle) -> CheckResult:
-    """One check; a missing tool, a missing file or a checker's bug become failing findings."""
+    """One check; a missing tool makes it "not run"; a missing file or a checker's bug become
+    failing findings."""
     started = time.perf_counter()
     detail = ""
+    missing = install = ""
     try:
+        for need in needs(checker):
+            need()
         findings = list(checker.check(article))
         if not findings:
             findings = [Finding(checker.name, True, "info", "Nothing to report")]
     except ToolMissing as err:
-        findings = [Finding(f"{checker.name}:tool", False, "error",
-                            f"Not checked: {err.tool} is not available", "", f"Install it: {err.install}")]
+        findings, missing, install = [], err.tool, err.install
     except FileNotFoundError as err:
         findings = [Finding(f"{checker.name}:file", False, "error", f"Not checked: {err}", "",
                             "Rebuild the edition.")]
@@ -154,7 +166,50 @@ def run_checker(checker: Checker, article: BuiltArticle) -> CheckResult:
                             f"Internal error in the check: {type(err).__name__}: {err}", "",
                             "This is a bug in the check, not in the edition; run with --debug and report it.")]
     return CheckResult(checker.name, checker.edition, checker.description, findings,
-                       time.perf_counter() - started, detail, str(getattr(checker, "title", "") or checker.name))
+                       time.perf_counter() - started, detail, str(getattr(checker, "title", "") or checker.name),
+                       missing, install)
+
+
+def needs(checker: Checker) -> tuple[Callable[[], object], ...]:
+    """A checker's optional ``needs``: functions that raise ToolMissing if a tool is missing."""
+    return tuple(getattr(checker, "needs", ()))
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """The checks of a run that cannot run here, found before running any."""
+
+    checks: int  # how many checks the run has (one per article and check of a built edition)
+    cannot_run: int  # how many of them need something missing
+    missing: tuple[ToolMissing, ...]  # each missing tool once, in the order first met
+
+
+def unavailable(targets: Sequence[tuple[Path, str]], checkers: Mapping[str, Checker] | None = None) -> Unavailable:
+    """Call the ``needs`` of every check the run will make, each function once."""
+    chosen = registered() if checkers is None else checkers
+    probed: dict[Callable[[], object], ToolMissing | None] = {}
+
+    def probe(need: Callable[[], object]) -> ToolMissing | None:
+        if need not in probed:
+            try:
+                need()
+                probed[need] = None
+            except ToolMissing as err:
+                probed[need] = err
+        return probed[need]
+
+    checks = cannot_run = 0
+    for dist, slug in targets:
+        built = output.read_manifest(output.current(dist, slug))["editions"]
+        for checker in chosen.values():
+            if checker.edition in built:
+                checks += 1
+                # Every need, not only up to the first missing one: the advice names all there is to install.
+                found = [probe(need) for need in needs(checker)]
+                if any(err is not None for err in found):
+                    cannot_run += 1
+    missing = {(err.tool, err.install): err for err in probed.values() if err is not None}
+    return Unavailable(checks, cannot_run, tuple(missing.values()))
 
 
 def check_article(

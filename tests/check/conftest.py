@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,3 +106,22 @@ def failing(result: CheckResult) -> list[str]:
 
 def explain(result: CheckResult) -> str:
     return "\n".join(str(f) for f in result.findings) + (f"\n{result.detail}" if result.detail else "")
+
+
+def assert_large_print_pages(pages: Sequence[Path], browser: Browser) -> None:
+    """The publication page and the reports are large print like the large-print edition:
+    axe-core (AAA included) finds nothing, no text under 24 px, no sideways scrolling at 320 px,
+    and 7:1 contrast in every colour scheme."""
+    from publish.check.axe import run_axe
+    from publish.check.checkers.html import LARGE_PRINT_TAGS
+    from publish.check.layout import SCHEMES, measure_contrast, measure_layout
+
+    for page, found in run_axe(pages, LARGE_PRINT_TAGS, browser=browser).items():
+        assert [str(f) for f in found if not f.ok] == [], page.name
+    for page in pages:
+        for width in (1280, 320):
+            layout = measure_layout(page, width, browser=browser)
+            assert layout.min_font_px is not None and layout.min_font_px >= 24, (page.name, width, layout)
+            assert not layout.overflow, (page.name, width, layout.overflow_elements)
+        for scheme, contrast in measure_contrast(page, SCHEMES, browser=browser).items():
+            assert contrast.min_ratio is not None and contrast.min_ratio >= 7, (page.name, scheme, contrast)

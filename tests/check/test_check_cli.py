@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,18 +112,56 @@ def test_default_path_is_dist(dist: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert main(["check"]) == 2
 
 
-def test_tool_missing_and_checker_bugs_are_findings(dist: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    use(monkeypatch, Stub("needs-tool", raises=ToolMissing("frobnicator", "apt-get install frobnicator")),
-        Stub("buggy", raises=ZeroDivisionError("oops")), Stub("silent"))
+def test_checker_bugs_are_findings(dist: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    use(monkeypatch, Stub("buggy", raises=ZeroDivisionError("oops")), Stub("silent"))
     assert main(["check", "--debug", str(dist)]) == 1
     err = capsys.readouterr().err
-    assert "Not checked: frobnicator is not available (Install it: apt-get install frobnicator)" in err
     assert "Internal error in the check: ZeroDivisionError: oops" in err
     assert "Traceback" in err  # --debug shows it
     report = json.loads((dist / "demo" / "conformance.json").read_text(encoding="utf-8"))
     silent = next(c for c in report["editions"][0]["checks"] if c["name"] == "silent")
     assert silent["result"] == "pass" and silent["findings"][0]["message"] == "Nothing to report"
+
+
+def frobnicator() -> None:
+    raise ToolMissing("frobnicator", "apt-get install frobnicator")
+
+
+@dataclass
+class Needy(Stub):
+    """A checker that says what it needs (``needs``), so that publish check finds out first."""
+
+    needs: tuple[Callable[[], None], ...] = (frobnicator,)
+
+
+def test_a_check_whose_tool_is_missing_is_not_run_not_failed(dist: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    needy = Needy("needs-tool", raises=AssertionError("must not be called without its tool"))
+    late = Stub("finds-out-late", raises=ToolMissing("frobnicator", "apt-get install frobnicator"))
+    use(monkeypatch, needy, late, Stub("stub-pass", findings=[OK]))
+    assert main(["check", str(dist)]) == 1  # nothing failed, but not everything was verified
+    lines = capsys.readouterr().err.splitlines()
+    # Only the declared need is known before the run; the other check finds out as it runs.
+    assert lines[0] == "publish: 1 of 3 checks cannot run here; to run them, install frobnicator: " \
+                       "apt-get install frobnicator"
+    assert "    not run: frobnicator is not installed (apt-get install frobnicator)" in lines
+    assert "demo: not fully checked: 1 of 3 checks passed, 0 failed, 0 with warnings, 2 not run" in "\n".join(lines)
+    assert "  pdf              not fully checked      3 checks; not run: finds-out-late, needs-tool" in lines
+    report = json.loads((dist / "demo" / "conformance.json").read_text(encoding="utf-8"))
+    assert report["result"] == "not-run"
+    assert report["counts"] == {"checks": 3, "passed": 1, "warnings": 0, "failed": 0, "not_run": 2}
+    for name in ("needs-tool", "finds-out-late"):
+        [check] = [c for c in report["editions"][0]["checks"] if c["name"] == name]
+        assert check["result"] == "not-run" and check["findings"] == []
+        assert check["missing"] == {"tool": "frobnicator", "install": "apt-get install frobnicator"}
+    manifest = json.loads((dist / "demo" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["checks"]["facts"]["editions"] == {"pdf": "not-run"}
+    page = (dist / "demo" / "conformance.html").read_text(encoding="utf-8")
+    assert "This check did not run: frobnicator is not installed here" in page
+    assert "<li><code>apt-get install frobnicator</code></li>" in page
+    assert "2 of 3 checks could not run here" in page
+    assert "Not fully checked" in (dist / "index.html").read_text(encoding="utf-8")
 
 
 def test_an_edition_without_checks_is_a_warning(dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:

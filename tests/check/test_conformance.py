@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,12 +15,13 @@ import numpy as np
 import pikepdf
 import pytest
 
+from publish import output
 from publish.check.checker import registered
 from publish.check.checkers.audio import AudioChaptersCheck, AudioLevelsCheck, AudioTranscriptCheck
 from publish.check.checkers.epub import EpubAccessibilityCheck, EpubAxeCheck, EpubcheckCheck
 from publish.check.checkers.html import LargePrintAxeCheck, LargePrintContrastCheck, LargePrintLayoutCheck
 from publish.check.checkers.pdf import LargePrintPdfUaCheck, PdfUaCheck
-from tests.check.conftest import Broken, Checked, explain, failing
+from tests.check.conftest import Broken, Checked, assert_large_print_pages, explain, failing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -71,27 +73,34 @@ def test_reports_are_published_beside_the_editions(checked_seed: Checked) -> Non
     assert manifest["checks"]["facts"]["result"] == "pass"
     assert manifest["checks"]["facts"]["editions"] == {e: "pass" for e in EXPECTED}
     assert (checked_seed.folder / "conformance.html").is_file()
-    assert checked_seed.report["format"] == "publish-conformance/1"
-    assert checked_seed.report["counts"] == {"checks": 16, "passed": 16, "warnings": 0, "failed": 0}
+    assert checked_seed.report["format"] == "publish-conformance/2"
+    assert checked_seed.report["counts"] == {"checks": 16, "passed": 16, "warnings": 0, "failed": 0, "not_run": 0}
     # Every passing check still says what it verified.
     assert all(any(f["ok"] for f in c["findings"]) for e in checked_seed.report["editions"] for c in e["checks"])
 
 
-def test_report_and_index_pages_are_accessible_large_print(checked_seed: Checked, chromium_browser: Browser) -> None:
-    from publish.check.axe import run_axe
-    from publish.check.checkers.html import LARGE_PRINT_TAGS
-    from publish.check.layout import SCHEMES, measure_contrast, measure_layout
+def test_checking_the_same_build_again_gives_the_same_bytes(checked_seed: Checked, tmp_path: Path) -> None:
+    """``publish check`` a second time on the build checked_seed checked (a copy of its dist):
+    conformance.json and the publication page are the same bytes; conformance.html differs only
+    in how long each check took, which is said nowhere else."""
+    from publish.cli import main
 
-    pages = [checked_seed.folder / "conformance.html", checked_seed.dist / "index.html"]
-    for page, found in run_axe(pages, LARGE_PRINT_TAGS, browser=chromium_browser).items():
-        assert [str(f) for f in found if not f.ok] == [], page.name
-    for page in pages:
-        for width in (1280, 320):
-            layout = measure_layout(page, width, browser=chromium_browser)
-            assert layout.min_font_px is not None and layout.min_font_px >= 24, (page.name, width, layout)
-            assert not layout.overflow, (page.name, width, layout.overflow_elements)
-        for scheme, contrast in measure_contrast(page, SCHEMES, browser=chromium_browser).items():
-            assert contrast.min_ratio is not None and contrast.min_ratio >= 7, (page.name, scheme, contrast)
+    again = tmp_path / "dist"
+    shutil.copytree(checked_seed.dist, again, symlinks=True,
+                    ignore=shutil.ignore_patterns(output.LOCKS, output.STAGING))
+    assert main(["check", "-q", str(again)]) == 0
+    first, second = checked_seed.folder, again / checked_seed.slug
+    assert (second / "conformance.json").read_bytes() == (first / "conformance.json").read_bytes()
+    assert (again / "index.html").read_bytes() == (checked_seed.dist / "index.html").read_bytes()
+    timings = re.compile(r"(\(Check <code>[^<]+</code>), \d+\.\d s\.\)")
+    pages = [timings.subn(r"\1.)", (folder / "conformance.html").read_text(encoding="utf-8"))
+             for folder in (first, second)]
+    assert pages[0] == pages[1] and pages[0][1] == 16
+
+
+def test_report_and_index_pages_are_accessible_large_print(checked_seed: Checked, chromium_browser: Browser) -> None:
+    assert_large_print_pages([checked_seed.folder / "conformance.html", checked_seed.dist / "index.html"],
+                             chromium_browser)
 
 
 def test_report_says_where_and_what_to_do(broken: Broken) -> None:
@@ -259,18 +268,16 @@ def test_transcript_with_a_missing_cue_or_bad_timing_fails(broken: Broken) -> No
 # ---------------------------------------------------------------- missing tools
 
 
-def test_missing_chromium_is_a_clear_error(broken: Broken, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_chromium_means_not_run(broken: Broken, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PUBLISH_CHROMIUM", str(broken.dist / "no-chromium-here"))
     result = broken.run(LargePrintContrastCheck())
-    [finding] = result.findings
-    assert not finding.ok and finding.severity == "error" and not result.detail
-    assert finding.message.startswith("Not checked: chromium") and "apt-get install" in finding.advice
+    assert result.status == "not-run" and result.findings == [] and not result.detail
+    assert result.missing == f"chromium at {broken.dist / 'no-chromium-here'}" and "apt-get install" in result.install
 
 
-def test_missing_java_is_a_clear_error(broken: Broken, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_java_means_not_run(broken: Broken, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(broken.dist))
     monkeypatch.delenv("JAVA_HOME", raising=False)
     result = broken.run(EpubcheckCheck())
-    [finding] = result.findings
-    assert not finding.ok and finding.severity == "error"
-    assert finding.message == "Not checked: java is not available" and "default-jre-headless" in finding.advice
+    assert result.status == "not-run" and result.findings == []
+    assert result.missing == "java" and "default-jre-headless" in result.install

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from formats.audio.mastering import NOISE_FLOOR_MAX_DB, RMS_RANGE_DB, measure
 from publish.check.checker import BuiltArticle, SourceUnavailable
-from publish.check.findings import Finding, ToolMissing
+from publish.check.findings import CHECK_EXTRA, Finding, ToolMissing
 from publish.check.webvtt import VttError, read_vtt
 
 SAMPLE_RATE = 44100
@@ -18,7 +18,6 @@ PEAK_MAX_DB = -3.0
 HEAD_RANGE = (0.5, 1.0)  # seconds of silence before the first word (ACX)
 TAIL_RANGE = (1.0, 5.0)  # and after the last
 SILENCE_DB = -50.0  # a sample above this level is sound
-CHECK_EXTRA = "pip install 'accessible-publish[check]'"
 TOLERANCE = 0.05  # seconds: chapter and cue ends against the decoded duration
 
 
@@ -26,14 +25,19 @@ def _mp3(article: BuiltArticle) -> Path:
     return article.file("audio", ".mp3")
 
 
+def soundfile_package() -> Any:
+    """soundfile (libsndfile), which decodes the MP3: the [check] extra, else ToolMissing."""
+    try:
+        import soundfile
+    except ImportError as err:
+        raise ToolMissing("soundfile", CHECK_EXTRA) from err
+    return soundfile
+
+
 def decoded(article: BuiltArticle) -> tuple[npt.NDArray[np.float32], int]:
     """The MP3 decoded once per run (frames x channels, sample rate)."""
     def decode() -> tuple[npt.NDArray[np.float32], int]:
-        try:
-            import soundfile
-        except ImportError as err:  # an optional dependency: the [check] extra
-            raise ToolMissing("soundfile (Python package, libsndfile >= 1.1 for MP3)", CHECK_EXTRA) from err
-        samples, rate = soundfile.read(str(_mp3(article)), dtype="float32", always_2d=True)
+        samples, rate = soundfile_package().read(str(_mp3(article)), dtype="float32", always_2d=True)
         return np.asarray(samples, dtype=np.float32), int(rate)
 
     return article.memo("audio:decoded", decode)
@@ -54,6 +58,7 @@ def _result(check: str, ok: bool, passed: str, failed: str, where: str, advice: 
 class AudioLevelsCheck:
     title = "Audio levels (ACX)"
     concurrent = True  # no browser: runs beside the browser checks
+    needs = (soundfile_package,)
     name = "audio-levels"
     edition = "audio"
     description = (f"ACX technical levels of the decoded MP3: RMS {RMS_RANGE_DB[0]:g} to {RMS_RANGE_DB[1]:g} dB, "

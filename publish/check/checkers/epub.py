@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish.check.axe import DEFAULT_TAGS, epub_documents, run_axe
+from publish.check.axe import DEFAULT_TAGS, axe_script, epub_documents, run_axe
+from publish.check.browser import chromium_executable, playwright_package
 from publish.check.checker import BuiltArticle
-from publish.check.epubcheck import run_epubcheck
+from publish.check.epubcheck import epubcheck_jar, java_executable, run_epubcheck
 from publish.check.epubfiles import manifest_path, package_document, xml_parser
 from publish.check.findings import Finding
 
@@ -42,6 +43,7 @@ def _epub(article: BuiltArticle) -> Path:
 class EpubcheckCheck:
     title = "epubcheck"
     concurrent = True  # no browser: runs beside the browser checks
+    needs = (epubcheck_jar, java_executable)
     name = "epubcheck"
     edition = "epub"
     description = "epubcheck (the W3C EPUB validator): no fatal errors, errors or warnings"
@@ -52,6 +54,7 @@ class EpubcheckCheck:
 
 class EpubAxeCheck:
     title = "axe-core on every document"
+    needs = (chromium_executable, playwright_package, axe_script)
     name = "epub-axe"
     edition = "epub"
     description = ("axe-core in headless Chromium on every XHTML document (WCAG 2.2 A and AA, "

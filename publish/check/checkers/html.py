@@ -3,7 +3,8 @@ reflow at 320 px and 7:1 contrast in every colour scheme."""
 
 from __future__ import annotations
 
-from publish.check.axe import DEFAULT_TAGS, run_axe
+from publish.check.axe import DEFAULT_TAGS, axe_script, run_axe
+from publish.check.browser import chromium_executable, playwright_package
 from publish.check.checker import BuiltArticle
 from publish.check.findings import Finding
 from publish.check.layout import SCHEMES, measure_contrast, measure_layout
@@ -13,10 +14,12 @@ MIN_FONT_PX = 24.0  # 18 pt, the APH/ACB large-print minimum
 NARROW = 320  # CSS px: 1280 px at 400 % zoom (WCAG 1.4.10 Reflow)
 WIDE = 1280
 MIN_CONTRAST = 7.0  # WCAG 1.4.6, AAA
+BROWSER = (chromium_executable, playwright_package)
 
 
 class LargePrintAxeCheck:
     title = "axe-core, AAA included"
+    needs = (*BROWSER, axe_script)
     name = "large-print-axe"
     edition = "large-print"
     suffix = ".large-print.html"
@@ -29,6 +32,7 @@ class LargePrintAxeCheck:
 
 class LargePrintLayoutCheck:
     title = "Text size and reflow"
+    needs = BROWSER
     name = "large-print-layout"
     edition = "large-print"
     suffix = ".large-print.html"
@@ -71,6 +75,7 @@ class LargePrintLayoutCheck:
 
 class LargePrintContrastCheck:
     title = "Contrast in every colour scheme"
+    needs = BROWSER
     name = "large-print-contrast"
     edition = "large-print"
     suffix = ".large-print.html"
