@@ -6,7 +6,7 @@ import html.parser
 import json
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,3 +230,23 @@ def html_to_inlines(text: str) -> tuple[Inline, ...]:
     while len(builder.stack) > 1:
         builder.handle_endtag(builder.stack[-1][0])
     return tuple(builder.stack[0][1])
+
+
+def in_text_authors(items: list[dict[str, Any]]) -> Callable[[str], str]:
+    """How a sentence names a work it cites (``@key``): "Turner", "Rello and Baeza-Yates",
+    "Ajamian et al.", or the title where the work has no author."""
+    by_key = {item["id"]: item for item in items}
+
+    def names(key: str) -> str:
+        item = by_key.get(key, {})
+        people = [p for p in item.get("author") or item.get("editor") or [] if isinstance(p, dict)]
+        et_al = bool(people) and people[-1] == ET_AL
+        families = [str(p.get("family") or p.get("literal") or "").strip() for p in people if p != ET_AL]
+        families = [f for f in families if f]
+        if not families:
+            return str(item.get("title", key))
+        if len(families) > 2 or et_al:
+            return f"{families[0]} et al."
+        return " and ".join(families)
+
+    return names

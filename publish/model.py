@@ -35,6 +35,16 @@ class Strong:
 
 
 @dataclass(frozen=True)
+class Styled:
+    """Text set apart by a typographic convention that carries meaning: ``style`` is one of
+    subscript, superscript, strikeout, underline, smallcaps."""
+
+    kind: ClassVar[str] = "styled"
+    style: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class Code:
     kind: ClassVar[str] = "code"
     text: str
@@ -55,13 +65,19 @@ class Link:
 
 @dataclass(frozen=True)
 class Citation:
-    """A Pandoc citation ``[@key]``; ``numbers`` are the bibliography positions of ``keys``."""
+    """A Pandoc citation ``[@key]``; ``numbers`` are the bibliography positions of ``keys``.
+
+    ``mode`` is Pandoc's: "normal" ``[@a]``, "author-in-text" ``@a`` (whose ``authors`` are
+    part of the sentence) or "suppress-author" ``[-@a]``."""
 
     kind: ClassVar[str] = "citation"
     id: str
     keys: tuple[str, ...]
     numbers: tuple[int, ...] = ()
     locator: str = ""
+    prefix: str = ""
+    mode: str = "normal"
+    authors: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,7 +96,7 @@ class Abbreviation:
     spoken: str
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Code | LineBreak | Link | Citation | FootnoteRef | Abbreviation
+Inline: TypeAlias = Text | Emphasis | Strong | Styled | Code | LineBreak | Link | Citation | FootnoteRef | Abbreviation
 
 # ----------------------------------------------------------------- block nodes
 
@@ -231,6 +247,19 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class SourceWarning:
+    """Weak but workable input: every edition is built, and the writer is told where."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: warning: {self.message}"
+
+
+@dataclass(frozen=True)
 class Document:
     source: str  # path of the article.md it was read from
     slug: str
@@ -241,6 +270,7 @@ class Document:
     references: tuple[Reference, ...] = ()
     abbreviations: tuple[AbbreviationDef, ...] = ()
     figures_dir: str = field(default="", compare=False)  # the article folder, assets resolve here
+    warnings: tuple[SourceWarning, ...] = ()
 
     def headings(self) -> Iterator[Heading]:
         """Every heading of the body, at any depth, in reading order."""
@@ -278,7 +308,7 @@ def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:
             yield node.term, False
         elif isinstance(node, LineBreak):
             yield " ", False
-        elif isinstance(node, Emphasis | Strong | Link):
+        elif isinstance(node, Emphasis | Strong | Styled | Link):
             yield from text_pieces(node.children)
         elif isinstance(node, Citation):
             yield citation_label(node), False
@@ -287,11 +317,14 @@ def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:
 
 
 def citation_label(citation: Citation) -> str:
-    """The in-text form of a citation, numbered as in the seed: "(9)", "(2, 5)", "(9, p. 3)"."""
+    """The in-text form of a citation, numbered as in the seed: "(9)", "(2, 5)", "(9, p. 3)",
+    "(see 9)"; told in the text, the authors come first: "Turner (9)"."""
     inner = ", ".join(str(n) for n in citation.numbers)
+    if citation.prefix:
+        inner = f"{citation.prefix} {inner}"
     if citation.locator:
         inner += f", {citation.locator}"
-    return f"({inner})"
+    return f"{citation.authors} ({inner})" if citation.authors else f"({inner})"
 
 
 # ----------------------------------------------------------------- JSON form

@@ -1,80 +1,40 @@
-"""Read ``article.md`` into a Document: front matter, Markdown body, citations, notes."""
+"""Read ``article.md`` into a Document: our front matter, then the Markdown body through Pandoc."""
 
 from __future__ import annotations
 
 import os
-import re
 import stat
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
-
-from publish import assets, citations, transforms
+from publish import assets, citations, pandoc, transforms
+from publish.body import BodyTranslator, SourcePlaces
 from publish.errors import SourceError
 from publish.frontmatter import CONTROL, Fields, misspelt_key, split
+from publish.ids import RESERVED_IDS, IdPool, reference_id, slugify
 from publish.limits import DEFAULT, Limits
 from publish.model import (
     AbbreviationDef,
     Block,
-    BlockQuote,
-    Citation,
-    Code,
     CodeBlock,
     Document,
-    Emphasis,
     Figure,
-    Footnote,
-    FootnoteRef,
     Heading,
-    Inline,
-    LineBreak,
-    Link,
-    ListBlock,
-    ListItem,
     Metadata,
     Paragraph,
     Reference,
-    Strong,
     Table,
-    TableCell,
-    Text,
-    ThematicBreak,
-    plain_text,
     walk_blocks,
 )
+
+__all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 
 # Front-matter keys the reader uses. Others are ignored (Pandoc articles carry keys for other
 # tools: bibliography, toc, header-includes...), except a near miss of one of these, which is an
 # error: a misspelt 'disclaimer' must not quietly drop the disclaimer from every edition.
 KNOWN_KEYS = ("title", "subtitle", "lang", "author", "date", "publisher", "description", "abstract", "keywords",
               "rights", "doi", "papersize", "csl", "disclaimer", "abbreviations", "references")
-CITATION = re.compile(r"\[(-?@[^\[\]]*?)\]")
-CITE_KEY = re.compile(r"^-?@([\w][\w:.#$%&\-+?<>~/]*?)(?:,\s*(.+))?$")
-SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
-# Ids the page templates use for their own landmarks; headings never take them.
-RESERVED_IDS = frozenset({"main", "title", "toc", "toc-heading", "toc-title", "disclaimer", "disclaimer-heading",
-                          "references", "references-heading", "footnotes", "footnotes-heading", "audio",
-                          "listen-heading", "landmarks", "landmarks-title", "page-list", "page-list-title"})
-# The ids the reader numbers (p-3, fnref-1-2...) and the editions' page breaks (page-3): a heading
-# whose slug looks like one of them would clash with a later block, so it takes a prefix.
-GENERATED_ID = re.compile(r"^(?:disclaimer-)?(?:p|li|list|quote|code|hr|fig|tbl|cite|fn|fnref|page)(?:-\d+)*$")
-
-
-def _markdown(limits: Limits) -> MarkdownIt:
-    # markdown-it silently drops whatever lies deeper than maxNesting; ours is wide enough (a list
-    # takes two levels, a quote one) that any source it would cut is refused by max_depth first.
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 2 * limits.max_depth + 10})
-    md.enable("table").use(footnote_plugin)
-    # markdown-it would silently leave a file: or javascript: link as literal text; every URL is
-    # parsed instead, so links are filtered by SAFE_SCHEMES and images refused with a located error.
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
 
 
 def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None = None) -> Document:
@@ -113,25 +73,31 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     style = citations.load_style(meta.csl_style, article_dir, path, front.lines.get("csl", 2))
     entries = citations.bibliography(items, front.item_lines.get("references", []), style, path)
     numbers = {entry.key: entry.number for entry in entries}
-    used_ids = _Ids(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
+    used_ids = IdPool(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
     ref_ids = {entry.key: used_ids.unique(reference_id(entry.key)) for entry in entries}
+    author_text = citations.in_text_authors(items)
 
-    body_reader = _BodyReader(path, front.body, front.body_line, numbers, prefix="", used_ids=used_ids,
-                              limits=limits)
-    body = body_reader.blocks()
+    def translator(text: str, first_line: int, prefix: str, fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:
+        ast = pandoc.markdown_ast(text, path, first_line, limits.max_depth)
+        reader = BodyTranslator(path, SourcePlaces(text, first_line, fixed), numbers, prefix, used_ids.unique,
+                                limits.max_depth, author_text)
+        return reader, reader.blocks(ast["blocks"])
+
+    body_reader, body = translator(front.body, front.body_line, "", False)
     _require_text(body, front.body_line, path)
     disclaimer_text = fields.text("disclaimer")
     disclaimer: tuple[Block, ...] = ()
+    readers = [body_reader]
     if disclaimer_text:
         # The disclaimer's own lines are not the file's; errors point at its key instead.
-        disclaimer_reader = _BodyReader(path, disclaimer_text, front.lines.get("disclaimer", 2), numbers,
-                                        prefix="disclaimer-", used_ids=used_ids, limits=limits, fixed_line=True)
-        disclaimer = disclaimer_reader.blocks()
+        disclaimer_reader, disclaimer = translator(disclaimer_text, front.lines.get("disclaimer", 2), "disclaimer-",
+                                                   True)
         if disclaimer_reader.notes:
             raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
+        readers.append(disclaimer_reader)
 
     cited_by: dict[str, list[str]] = {}
-    for citation in body_reader.citations + (disclaimer_reader.citations if disclaimer_text else []):
+    for citation in (c for reader in readers for c in reader.citations):
         for key in citation.keys:
             cited_by.setdefault(key, []).append(citation.id)
     references = tuple(
@@ -149,6 +115,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         references=references,
         abbreviations=_abbreviations(fields, front.data.get("abbreviations")),
         figures_dir=str(article_dir),
+        warnings=tuple(w for reader in readers for w in reader.warnings),
     )
     # Every image is checked here, once, so a bad one is one error rather than one per edition.
     for figure in assets.figures(document):
@@ -160,35 +127,6 @@ def slug_of(path: Path) -> str:
     """An article's slug is its folder's name (or the file's stem outside a folder of its own)."""
     name = path.parent.name if path.name == "article.md" else path.stem
     return slugify(name) or "article"
-
-
-def reference_id(key: str) -> str:
-    return "ref-" + re.sub(r"[^\w-]", "-", key)
-
-
-class _Ids:
-    """Ids given out so far, and for each base the last number tried: ten thousand headings
-    called "Notes" cost ten thousand steps, not fifty million."""
-
-    def __init__(self, reserved: frozenset[str]):
-        self.used = set(reserved)
-        self.tried: dict[str, int] = {}
-
-    def unique(self, base: str) -> str:
-        """``base``, or ``base-2``, ``base-3``... whichever is not used yet; it becomes used."""
-        n = self.tried.get(base, 1)
-        candidate = base if n == 1 else f"{base}-{n}"
-        while candidate in self.used:
-            n += 1
-            candidate = f"{base}-{n}"
-        self.tried[base] = n
-        self.used.add(candidate)
-        return candidate
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
 
 
 def _read_text(path: Path, max_bytes: int) -> str:
@@ -265,269 +203,3 @@ def _abbreviations(fields: Fields, value: Any) -> tuple[AbbreviationDef, ...]:
             raise fields.error("abbreviations", f"abbreviation '{term}' needs an 'expansion'")
         out.append(AbbreviationDef(str(term), expansion.strip(), spoken.strip()))
     return tuple(out)
-
-
-class _BodyReader:
-    """Turns markdown-it's token stream into model blocks, assigning stable ids on the way."""
-
-    def __init__(self, path: Path, text: str, first_line: int, numbers: dict[str, int], prefix: str,
-                 used_ids: _Ids, limits: Limits, fixed_line: bool = False):
-        self.path = path
-        self.lines = text.split("\n")
-        self.first_line = first_line
-        self.fixed_line = fixed_line
-        self.numbers = numbers
-        self.prefix = prefix
-        self.counters: dict[str, int] = {}
-        self.used_ids = used_ids
-        self.max_depth = limits.max_depth
-        self.depth = 0  # lists and quotes open around the current block
-        self.citations: list[Citation] = []
-        self.notes: dict[int, tuple[int, list[Block]]] = {}
-        self.note_refs: dict[int, list[str]] = {}
-        env: dict[str, Any] = {}
-        self.tokens = _markdown(limits).parse(text, env)
-        self.pos = 0
-
-    # -- locations
-    def line_of(self, token: Token | None) -> int:
-        if self.fixed_line or token is None or token.map is None:
-            return self.first_line
-        return self.first_line + token.map[0]
-
-    def locate(self, token: Token | None, needle: str | re.Pattern[str]) -> tuple[int, int]:
-        """Line and column of ``needle`` in the source lines of ``token``'s block."""
-        if token is not None and token.map is not None and not self.fixed_line:
-            for offset in range(token.map[0], min(token.map[1], len(self.lines))):
-                if isinstance(needle, str):
-                    col = self.lines[offset].find(needle)
-                else:
-                    found = needle.search(self.lines[offset])
-                    col = found.start() if found else -1
-                if col >= 0:
-                    return self.first_line + offset, col + 1
-        return self.line_of(token), 1
-
-    def fail(self, token: Token | None, needle: str | re.Pattern[str], message: str) -> SourceError:
-        line, col = self.locate(token, needle)
-        return SourceError(self.path, message, line, col)
-
-    def new_id(self, kind: str) -> str:
-        self.counters[kind] = self.counters.get(kind, 0) + 1
-        return f"{self.prefix}{kind}-{self.counters[kind]}"
-
-    def heading_id(self, text: str) -> str:
-        base = self.prefix + (slugify(text) or "section")
-        if GENERATED_ID.match(base):
-            base = self.prefix + "section-" + slugify(text)
-        return self.used_ids.unique(base)
-
-    # -- blocks
-    def blocks(self) -> tuple[Block, ...]:
-        out = self._blocks_until(None)
-        return tuple(out)
-
-    def _next(self) -> Token:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
-    def _blocks_until(self, close: str | None) -> list[Block]:
-        out: list[Block] = []
-        while self.pos < len(self.tokens):
-            token = self.tokens[self.pos]
-            if close is not None and token.type == close:
-                self.pos += 1
-                return out
-            block = self._block()
-            if block is not None:
-                out.append(block)
-        return out
-
-    def _block(self) -> Block | None:
-        token = self._next()
-        kind = token.type
-        if kind == "heading_open":
-            inline = self._next()
-            self._next()
-            children = self.inlines(inline)
-            return Heading(self.heading_id(plain_text(children)), self.line_of(token), int(token.tag[1]), children)
-        if kind == "paragraph_open":
-            inline = self._next()
-            self._next()
-            return self._paragraph(token, inline)
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            self._deeper(token)
-            list_id = self.new_id("list")
-            items: list[ListItem] = []
-            close = kind.replace("_open", "_close")
-            while self.tokens[self.pos].type != close:
-                item_token = self._next()
-                item_id = self.new_id("li")
-                items.append(ListItem(item_id, self.line_of(item_token), tuple(self._blocks_until("list_item_close"))))
-            self.pos += 1
-            self.depth -= 1
-            start = int(token.attrGet("start") or 1)
-            return ListBlock(list_id, self.line_of(token), kind.startswith("ordered"), tuple(items), start)
-        if kind == "blockquote_open":
-            self._deeper(token)
-            quote_id = self.new_id("quote")
-            quote = BlockQuote(quote_id, self.line_of(token), tuple(self._blocks_until("blockquote_close")))
-            self.depth -= 1
-            return quote
-        if kind in ("fence", "code_block"):
-            return CodeBlock(self.new_id("code"), self.line_of(token), token.content.rstrip("\n"),
-                             token.info.strip().split(" ")[0] if token.info else "")
-        if kind == "hr":
-            return ThematicBreak(self.new_id("hr"), self.line_of(token))
-        if kind == "table_open":
-            return self._table(token)
-        if kind == "footnote_block_open":
-            self._footnote_block()
-            return None
-        if kind == "html_block":  # unreachable with html off, kept as a guard
-            return Paragraph(self.new_id("p"), self.line_of(token), (Text(token.content),))
-        return None
-
-    def _deeper(self, token: Token) -> None:
-        """One more list or quote around what follows; past the limit, an error where it opens."""
-        self.depth += 1
-        if self.depth > self.max_depth:
-            raise self.fail(token, re.compile(r"\S"), f"lists and block quotes are nested more than {self.max_depth} "
-                            "deep here")
-
-    def _paragraph(self, token: Token, inline: Token) -> Block:
-        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
-        if len(children) == 1 and children[0].type == "image":
-            image = children[0]
-            alt = image.content.strip()
-            src = str(image.attrGet("src") or "")
-            if not alt:
-                raise self.fail(inline, "![", f"the image '{src}' has no alt text: write ![what it shows]({src})")
-            caption = str(image.attrGet("title") or "")
-            return Figure(self.new_id("fig"), self.line_of(token), src, alt, (Text(caption),) if caption else ())
-        return Paragraph(self.new_id("p"), self.line_of(token), self.inlines(inline))
-
-    def _table(self, token: Token) -> Table:
-        header: list[TableCell] = []
-        rows: list[tuple[TableCell, ...]] = []
-        row: list[TableCell] = []
-        while True:
-            t = self._next()
-            if t.type == "table_close":
-                break
-            if t.type == "tr_open":
-                row = []
-            elif t.type in ("th_open", "td_open"):
-                style = str(t.attrGet("style") or "")
-                align = style.removeprefix("text-align:") if style.startswith("text-align:") else ""
-                inline = self._next()
-                row.append(TableCell(self.inlines(inline), align))
-            elif t.type == "tr_close":
-                if not header:
-                    header = row
-                else:
-                    rows.append(tuple(row))
-        return Table(self.new_id("tbl"), self.line_of(token), tuple(header), tuple(rows))
-
-    def _footnote_block(self) -> None:
-        while self.pos < len(self.tokens):
-            t = self._next()
-            if t.type == "footnote_block_close":
-                return
-            if t.type == "footnote_open":
-                note_index = int(t.meta["id"])
-                line = self.line_of(self.tokens[self.pos]) if self.pos < len(self.tokens) else self.first_line
-                self.notes[note_index] = (line, self._blocks_until("footnote_close"))
-
-    def footnotes(self) -> tuple[Footnote, ...]:
-        return tuple(
-            Footnote(f"fn-{index + 1}", line, index + 1, tuple(self.note_refs.get(index, ())), tuple(blocks))
-            for index, (line, blocks) in sorted(self.notes.items())
-        )
-
-    # -- inlines
-    def inlines(self, inline: Token) -> tuple[Inline, ...]:
-        children = inline.children or []
-        # Checked before walking them: a few thousand nested '*' would exhaust the stack.
-        if max((c.level for c in children), default=0) > self.max_depth:
-            raise SourceError(self.path, f"emphasis, strong text and links are nested more than {self.max_depth} "
-                              "deep here", self.line_of(inline), 1)
-        return tuple(self._inline_seq(iter(children), None, inline))
-
-    def _inline_seq(self, tokens: Iterator[Token], close: str | None, block: Token) -> list[Inline]:
-        out: list[Inline] = []
-        for t in tokens:
-            kind = t.type
-            if close is not None and kind == close:
-                return out
-            if kind == "text":
-                out.extend(self._text_with_citations(t.content, block))
-            elif kind == "softbreak":
-                out.append(Text(" "))
-            elif kind == "hardbreak":
-                out.append(LineBreak())
-            elif kind == "code_inline":
-                out.append(Code(t.content))
-            elif kind == "em_open":
-                out.append(Emphasis(tuple(self._inline_seq(tokens, "em_close", block))))
-            elif kind == "strong_open":
-                out.append(Strong(tuple(self._inline_seq(tokens, "strong_close", block))))
-            elif kind == "link_open":
-                href = str(t.attrGet("href") or "")
-                children = tuple(self._inline_seq(tokens, "link_close", block))
-                # Only web, mail and in-page links stay live; anything else (javascript:, file:,
-                # paths on disk) keeps its text and never becomes a link.
-                if href.lower().startswith(SAFE_SCHEMES):
-                    out.append(Link(href, children, str(t.attrGet("title") or "")))
-                else:
-                    out.extend(children)
-            elif kind == "image":
-                raise self.fail(block, "![", "an image must stand alone in its paragraph, where it becomes a figure")
-            elif kind == "footnote_ref":
-                index, sub = int(t.meta["id"]), int(t.meta.get("subId", 0))  # inline notes ^[...] have none
-                ref_id = f"fnref-{index + 1}" + (f"-{sub + 1}" if sub else "")
-                self.note_refs.setdefault(index, []).append(ref_id)
-                out.append(FootnoteRef(ref_id, f"fn-{index + 1}", index + 1))
-            elif kind == "footnote_anchor":
-                continue
-            else:
-                out.append(Text(t.content))
-        return out
-
-    def _text_with_citations(self, text: str, block: Token) -> list[Inline]:
-        out: list[Inline] = []
-        pos = 0
-        for match in CITATION.finditer(text):
-            citation = self._citation(match.group(1), block)
-            if citation is None:
-                continue
-            if match.start() > pos:
-                out.append(Text(text[pos : match.start()]))
-            out.append(citation)
-            pos = match.end()
-        if pos < len(text):
-            out.append(Text(text[pos:]))
-        return out
-
-    def _citation(self, inner: str, block: Token) -> Citation | None:
-        keys: list[str] = []
-        locator = ""
-        for part in inner.split(";"):
-            match = CITE_KEY.match(part.strip())
-            if match is None:
-                return None  # not a citation after all, e.g. an e-mail address in brackets
-            key = match.group(1)
-            if key not in self.numbers:
-                known = ", ".join(sorted(self.numbers)) or "none"
-                # The key as a whole (not the start of a longer known key), at its citation.
-                at_key = re.compile("@" + re.escape(key) + r"(?=\s*[,;\]])")
-                raise self.fail(block, at_key, f"unknown citation key '@{key}' (known keys: {known})")
-            keys.append(key)
-            locator = locator or (match.group(2) or "").strip()
-        self.counters["cite"] = self.counters.get("cite", 0) + 1
-        citation = Citation(f"{self.prefix}cite-{self.counters['cite']}", tuple(keys),
-                            tuple(self.numbers[k] for k in keys), locator)
-        self.citations.append(citation)
-        return citation
-

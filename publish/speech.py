@@ -33,6 +33,7 @@ from publish.model import (
     Paragraph,
     Reference,
     Strong,
+    Styled,
     Table,
     Text,
     ThematicBreak,
@@ -100,11 +101,14 @@ def speak(nodes: tuple[Inline, ...], read_citations: bool = False) -> str:
             out.append(node.text)
         elif isinstance(node, LineBreak):
             out.append(", ")
-        elif isinstance(node, Emphasis | Strong | Link):
+        elif isinstance(node, Emphasis | Strong | Styled | Link):
             out.append(speak(node.children, read_citations))
-        elif isinstance(node, Citation) and read_citations:
-            nums = " and ".join(str(n) for n in node.numbers)
-            out.append(f"(reference{'s' if len(node.numbers) > 1 else ''} {nums})")
+        elif isinstance(node, Citation):
+            # Authors named in the sentence are part of it; the numbers are said only on request.
+            out.append(node.authors)
+            if read_citations:
+                nums = " and ".join(str(n) for n in node.numbers)
+                out.append(f" (reference{'s' if len(node.numbers) > 1 else ''} {nums})")
         elif isinstance(node, FootnoteRef):
             continue  # the notes are read after the article
     return "".join(out)

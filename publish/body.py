@@ -1,0 +1,488 @@
+"""The Markdown body, from Pandoc's JSON AST to model blocks, with stable ids and source lines.
+
+Pandoc's Markdown reader gives no source positions, so each block's line is found by looking
+for its first word in the source, moving forward as the blocks do.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publish.errors import SourceError
+from publish.ids import heading_base
+from publish.model import (
+    Block,
+    BlockQuote,
+    Citation,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    SourceWarning,
+    Strong,
+    Styled,
+    Table,
+    TableCell,
+    Text,
+    ThematicBreak,
+    plain_text,
+)
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right"}
+STYLES = {"Subscript": "subscript", "Superscript": "superscript", "Strikeout": "strikeout",
+          "Underline": "underline", "SmallCaps": "smallcaps"}
+QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
+# TeX commands that only lay out a printed page: every edition lays itself out, so they go.
+LAYOUT_TEX = re.compile(r"^\\(newpage|clearpage|pagebreak|bigskip|medskip|smallskip|noindent|centering|"
+                        r"vspace\*?\{[^{}]*\}|hspace\*?\{[^{}]*\}|vfill|hfill|linebreak|FloatBarrier)\s*$")
+CONTAINERS = frozenset({"BulletList", "OrderedList", "DefinitionList", "BlockQuote", "Div"})
+HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.S)
+WORD = re.compile(r"\w+")
+RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$", re.M)
+
+
+@dataclass
+class _Note:
+    number: int
+    line: int
+    blocks: tuple[Block, ...]
+    ref_ids: list[str] = field(default_factory=list)
+
+
+class SourcePlaces:
+    """Where the blocks of a text lie in its source: a cursor that follows the blocks forward.
+
+    A block is found by its first few words, in order, with anything but words between them
+    (markup, quotes, line ends); the cursor then moves to where its last words are, so the next
+    block is looked for after it."""
+
+    def __init__(self, text: str, first_line: int, fixed: bool = False):
+        self.text = text
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.first_line = first_line
+        self.fixed = fixed  # a text from a front-matter value: every place is the key's line
+        self.cursor = 0  # offset into self.text
+
+    def line_at(self, offset: int) -> int:
+        return self.first_line + bisect.bisect_right(self.starts, offset) - 1
+
+    def block(self, words: str, advance: bool = True, container: bool = False) -> int:
+        """The line of the block whose text is ``words``, searching from the cursor; a container's
+        blocks are looked for next, so the cursor stays at its start."""
+        if self.fixed:
+            return self.first_line
+        found = WORD.findall(words)
+        start = self._find(found[:5], self.cursor) if found else None
+        if start is None and found:
+            start = self._find(found[:1], self.cursor)
+        if start is None:
+            return self.line_at(self.cursor)
+        if advance and container:
+            self.cursor = self.starts[bisect.bisect_right(self.starts, start) - 1]
+        elif advance:
+            end = self._find(found[-5:], start, end=True)
+            self.cursor = self.starts[bisect.bisect_right(self.starts, end if end is not None else start) - 1]
+        return self.line_at(start)
+
+    def rule(self) -> int:
+        """The line of the next thematic break (it has no words to look for)."""
+        match = RULE.search(self.text, self.cursor)
+        if match is None or self.fixed:
+            return self.line_at(self.cursor) if not self.fixed else self.first_line
+        self.cursor = match.end()
+        return self.line_at(match.start())
+
+    def _find(self, words: list[str], offset: int, end: bool = False) -> int | None:
+        pattern = re.compile(r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words))
+        match = pattern.search(self.text, offset)
+        if match is None:
+            return None
+        return match.end() if end else match.start()
+
+    def column(self, line: int, needle: str | re.Pattern[str]) -> tuple[int, int]:
+        """Line and column of ``needle`` at or after ``line`` (a file line), else ``line``, 1."""
+        if not self.fixed:
+            lines = self.text.split("\n")
+            for index in range(max(line - self.first_line, 0), len(lines)):
+                text = lines[index]
+                found = text.find(needle) if isinstance(needle, str) else (m.start() if (m := needle.search(text))
+                                                                            else -1)
+                if found >= 0:
+                    return self.first_line + index, found + 1
+        return line, 1
+
+
+class BodyTranslator:
+    """One text's Pandoc blocks to model blocks; ids from ``prefix`` and the shared id pool."""
+
+    def __init__(self, path: Path, places: SourcePlaces, numbers: dict[str, int], prefix: str,
+                 unique_id: Callable[[str], str], max_depth: int, author_text: Callable[[str], str]):
+        self.path = path
+        self.places = places
+        self.numbers = numbers
+        self.prefix = prefix
+        self.unique_id = unique_id
+        self.max_depth = max_depth
+        self.author_text = author_text
+        self.counters: dict[str, int] = {}
+        self.depth = 0
+        self.line = places.first_line  # the line of the block being translated
+        self.citations: list[Citation] = []
+        self.notes: dict[str, _Note] = {}  # by the note's content, so a note used twice is one note
+        self.warnings: list[SourceWarning] = []
+
+    # -- ids, places, errors
+    def new_id(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{self.prefix}{kind}-{self.counters[kind]}"
+
+    def fail(self, needle: str | re.Pattern[str], message: str) -> SourceError:
+        line, col = self.places.column(self.line, needle)
+        return SourceError(self.path, message, line, col)
+
+    def warn(self, needle: str | re.Pattern[str], message: str) -> None:
+        line, col = self.places.column(self.line, needle)
+        self.warnings.append(SourceWarning(str(self.path), line, col, message))
+
+    def _enter(self, what: str) -> None:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise self.fail(re.compile(r"\S"), f"{what} are nested more than {self.max_depth} deep here")
+
+    def footnotes(self) -> tuple[Footnote, ...]:
+        return tuple(Footnote(f"fn-{note.number}", note.line, note.number, tuple(note.ref_ids), note.blocks)
+                     for note in sorted(self.notes.values(), key=lambda n: n.number))
+
+    # -- blocks
+    def blocks(self, nodes: Iterable[dict[str, Any]], advance: bool = True) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for node in nodes:
+            out.extend(self.block(node, advance))
+        return tuple(out)
+
+    def block(self, node: dict[str, Any], advance: bool = True) -> Iterator[Block]:
+        kind: str = node["t"]
+        content: Any = node.get("c")
+        self.line = self.places.block(_first_words(node), advance, kind in CONTAINERS)
+        line = self.line
+        if kind == "Header":
+            level, _attr, inlines = content
+            title = self.inlines(inlines)
+            yield Heading(self.heading_id(plain_text(title)), line, level, title)
+        elif kind in ("Para", "Plain"):
+            yield from self.paragraph(content, line)
+        elif kind == "LineBlock":
+            children: list[Inline] = []
+            for index, row in enumerate(content):
+                if index:
+                    children.append(LineBreak())
+                children.extend(self.inlines(row))
+            yield Paragraph(self.new_id("p"), line, tuple(children))
+        elif kind in ("BulletList", "OrderedList"):
+            yield self.list_block(kind == "OrderedList", content, line)
+        elif kind == "DefinitionList":
+            yield self.definition_list(content, line)
+        elif kind == "BlockQuote":
+            self._enter("lists and block quotes")
+            quote_id = self.new_id("quote")
+            yield BlockQuote(quote_id, line, self.blocks(content, advance))
+            self.depth -= 1
+        elif kind == "CodeBlock":
+            (_ident, classes, _kv), text = content
+            yield CodeBlock(self.new_id("code"), line, text.rstrip("\n"), classes[0] if classes else "")
+        elif kind == "HorizontalRule":
+            yield ThematicBreak(self.new_id("hr"), self.places.rule())
+        elif kind == "Table":
+            yield self.table(content, line)
+        elif kind == "Figure":
+            yield from self.figure(content, line)
+        elif kind == "Div":
+            self._enter("sections")
+            yield from self.blocks(content[1], advance)
+            self.depth -= 1
+        elif kind == "RawBlock":
+            yield from self.raw_block(content[0], content[1], line)
+
+    def heading_id(self, text: str) -> str:
+        return self.unique_id(heading_base(self.prefix, text))
+
+    def paragraph(self, inlines: list[dict[str, Any]], line: int) -> Iterator[Block]:
+        visible = [n for n in inlines if n["t"] not in ("Space", "SoftBreak")]
+        if len(visible) == 1 and visible[0]["t"] == "Image":
+            (_ident, _classes, kv), description, (src, title) = visible[0]["c"]
+            alt = dict(map(tuple, kv)).get("alt") or plain_text(self.inlines(description)).strip()
+            if not alt:
+                raise self.fail("![", f"the image '{src}' has no alt text: write ![what it shows]({src})")
+            caption = (Text(title),) if title else ()
+            yield Figure(self.new_id("fig"), line, src, alt, caption)
+            return
+        children = self.inlines(inlines)
+        if children:
+            yield Paragraph(self.new_id("p"), line, children)
+
+    def list_block(self, ordered: bool, content: Any, line: int) -> ListBlock:
+        self._enter("lists and block quotes")
+        start, items = (content[0][0], content[1]) if ordered else (1, content)
+        list_id = self.new_id("list")
+        out = []
+        for item in items:
+            item_id = self.new_id("li")
+            item_line = self.places.block(_first_words({"t": "Div", "c": [["", [], []], item]}), container=True)
+            out.append(ListItem(item_id, item_line, self.blocks(item)))
+        self.depth -= 1
+        return ListBlock(list_id, line, ordered, tuple(out), start)
+
+    def definition_list(self, content: Any, line: int) -> ListBlock:
+        """A term and its definitions: a list whose items start with the term, in bold."""
+        self._enter("lists and block quotes")
+        list_id = self.new_id("list")
+        items = []
+        for term, definitions in content:
+            item_id = self.new_id("li")
+            blocks: list[Block] = [Paragraph(self.new_id("p"), self.line, (Strong(self.inlines(term)),))]
+            for definition in definitions:
+                blocks.extend(self.blocks(definition))
+            items.append(ListItem(item_id, self.line, tuple(blocks)))
+        self.depth -= 1
+        return ListBlock(list_id, line, False, tuple(items))
+
+    def table(self, content: Any, line: int) -> Table:
+        _attr, caption, colspecs, head, bodies, foot = content
+        aligns = [ALIGN.get(spec[0]["t"], "") for spec in colspecs]
+
+        def row_cells(row: Any) -> tuple[TableCell, ...]:
+            cells = []
+            for index, cell in enumerate(row[1]):
+                _cattr, align, _rows, _cols, blocks = cell
+                cells.append(TableCell(self.cell_inlines(blocks), ALIGN.get(align["t"], "") or
+                                       (aligns[index] if index < len(aligns) else "")))
+            return tuple(cells)
+
+        head_rows = [row_cells(r) for r in head[1]]
+        body_rows = [row_cells(r) for body in bodies for r in (*body[2], *body[3])]
+        body_rows += [row_cells(r) for r in foot[1]]
+        header = head_rows[0] if head_rows else ()
+        rows = tuple(head_rows[1:] + body_rows)
+        caption_inlines = self.cell_inlines(caption[1])
+        return Table(self.new_id("tbl"), line, header, rows, caption_inlines)
+
+    def cell_inlines(self, blocks: list[dict[str, Any]]) -> tuple[Inline, ...]:
+        """The inline content of a few blocks (a cell, a caption), blocks joined by a line break."""
+        out: list[Inline] = []
+        for node in blocks:
+            is_text = node["t"] in ("Para", "Plain")
+            inlines = self.inlines(node["c"]) if is_text else (Text(plain_text_of(node)),)
+            if out and inlines:
+                out.append(LineBreak())
+            out.extend(inlines)
+        return tuple(out)
+
+    def figure(self, content: Any, line: int) -> Iterator[Block]:
+        _attr, caption, blocks = content
+        caption_inlines = self.cell_inlines(caption[1])
+        images = [n for n in _walk(blocks) if n.get("t") == "Image"]
+        if not images:
+            yield from self.blocks(blocks)
+            return
+        for index, image in enumerate(images):
+            (_ident, _classes, kv), description, (src, _title) = image["c"]
+            alt = dict(map(tuple, kv)).get("alt") or plain_text(self.inlines(description)).strip()
+            if not alt:
+                alt = plain_text(caption_inlines).strip()
+            if not alt:
+                raise self.fail("![", f"the image '{src}' has no alt text: write ![what it shows]({src})")
+            yield Figure(self.new_id("fig"), line, src, alt, caption_inlines if index == len(images) - 1 else ())
+
+    def raw_block(self, fmt: str, text: str, line: int) -> Iterator[Block]:
+        if fmt == "html" and HTML_COMMENT.match(text):
+            return
+        if fmt in ("tex", "latex") and LAYOUT_TEX.match(text.strip()):
+            return
+        if fmt in ("tex", "latex"):
+            self.warn(text.strip()[:20], f"raw LaTeX is shown as it is written: {_short(text)}")
+        yield Paragraph(self.new_id("p"), line, (Text(text.strip()),))
+
+    # -- inlines
+    def inlines(self, nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for node in nodes:
+            out.extend(self.inline(node))
+        return _merge_text(out)
+
+    def _nested(self, nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
+        self._enter("emphasis, strong text and links")
+        children = self.inlines(nodes)
+        self.depth -= 1
+        return children
+
+    def inline(self, node: dict[str, Any]) -> Iterator[Inline]:
+        kind: str = node["t"]
+        content: Any = node.get("c")
+        if kind == "Str":
+            yield Text(content)
+        elif kind in ("Space", "SoftBreak"):
+            yield Text(" ")
+        elif kind == "LineBreak":
+            yield LineBreak()
+        elif kind == "Emph":
+            yield Emphasis(self._nested(content))
+        elif kind == "Strong":
+            yield Strong(self._nested(content))
+        elif kind in STYLES:
+            yield Styled(STYLES[kind], self._nested(content))
+        elif kind == "Quoted":
+            opening, closing = QUOTES[content[0]["t"]]
+            yield Text(opening)
+            yield from self._nested(content[1])
+            yield Text(closing)
+        elif kind == "Code":
+            yield Code(content[1])
+        elif kind == "Math":
+            self.warn(content[1][:20], f"math is shown as TeX for now: {_short(content[1])}")
+            yield Code(content[1])
+        elif kind == "RawInline":
+            yield from self.raw_inline(content[0], content[1])
+        elif kind == "Link":
+            _attr, children, (href, title) = content
+            inner = self._nested(children)
+            # Only web, mail and in-page links stay live; anything else (javascript:, file:,
+            # paths on disk) keeps its text and never becomes a link.
+            if href.lower().startswith(SAFE_SCHEMES):
+                yield Link(href, inner, title)
+            else:
+                yield from inner
+        elif kind == "Image":
+            raise self.fail("![", "an image must stand alone in its paragraph, where it becomes a figure")
+        elif kind == "Note":
+            yield self.note(content)
+        elif kind == "Span":
+            yield from self._nested(content[1])
+        elif kind == "Cite":
+            yield self.citation(content[0])
+
+    def raw_inline(self, fmt: str, text: str) -> Iterator[Inline]:
+        if fmt == "html" and HTML_COMMENT.match(text):
+            return
+        if fmt in ("tex", "latex"):
+            if LAYOUT_TEX.match(text.strip()):
+                return
+            self.warn(text[:20], f"raw LaTeX is shown as it is written: {_short(text)}")
+        yield Text(text)
+
+    def note(self, blocks: list[dict[str, Any]]) -> FootnoteRef:
+        key = json.dumps(blocks, sort_keys=True)
+        note = self.notes.get(key)
+        if note is None:
+            saved_line, saved_counters = self.line, dict(self.counters)
+            # Notes are written apart from where they are called: look for them without moving
+            # the cursor, and give their blocks ids of their own.
+            self.counters = {}
+            self.prefix, saved_prefix = f"{self.prefix}fn-{len(self.notes) + 1}-", self.prefix
+            translated = self.blocks(blocks, advance=False)
+            note_line = self.line
+            self.prefix, self.counters, self.line = saved_prefix, saved_counters, saved_line
+            note = _Note(len(self.notes) + 1, note_line, translated)
+            self.notes[key] = note
+        ref_id = f"{self.prefix}fnref-{note.number}" + (f"-{len(note.ref_ids) + 1}" if note.ref_ids else "")
+        note.ref_ids.append(ref_id)
+        return FootnoteRef(ref_id, f"fn-{note.number}", note.number)
+
+    def citation(self, items: list[dict[str, Any]]) -> Citation:
+        keys: list[str] = []
+        prefixes: list[str] = []
+        locators: list[str] = []
+        mode = "normal"
+        for item in items:
+            key = item["citationId"]
+            if key not in self.numbers:
+                known = ", ".join(sorted(self.numbers)) or "none"
+                at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
+                raise self.fail(at_key, f"unknown citation key '@{key}' (known keys: {known})")
+            keys.append(key)
+            prefix = plain_text(self.inlines(item["citationPrefix"])).strip()
+            suffix = plain_text(self.inlines(item["citationSuffix"])).strip().lstrip(",").strip()
+            prefixes += [prefix] if prefix else []
+            locators += [suffix] if suffix else []
+            mode = {"AuthorInText": "author-in-text", "SuppressAuthor": "suppress-author"}.get(
+                item["citationMode"]["t"], mode)
+        self.counters["cite"] = self.counters.get("cite", 0) + 1
+        citation = Citation(
+            id=f"{self.prefix}cite-{self.counters['cite']}",
+            keys=tuple(keys),
+            numbers=tuple(self.numbers[k] for k in keys),
+            locator="; ".join(locators),
+            prefix=" ".join(prefixes),
+            mode=mode,
+            authors=self.author_text(keys[0]) if mode == "author-in-text" else "",
+        )
+        self.citations.append(citation)
+        return citation
+
+
+def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    """Every AST node inside ``value``, in source order: a citation as written, a figure as its
+    image, a note's call without its text (written elsewhere)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            if item.get("t") == "Cite":
+                stack.append(item["c"][1])
+            elif item.get("t") == "Figure":
+                stack.append(item["c"][2])  # its caption is the image's description again
+            elif item.get("t") != "Note":
+                stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def plain_text_of(node: Any) -> str:
+    """The words of any AST value: enough to find it in the source or show it."""
+    parts: list[str] = []
+    for item in _walk(node):
+        kind: str = item["t"]
+        content: Any = item.get("c")
+        if kind == "Str":
+            parts.append(content)
+        elif kind in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
+            parts.append(content[1])
+        else:
+            parts.append(" ")  # block, cell and markup boundaries separate words
+    return " ".join("".join(parts).split())
+
+
+def _first_words(node: dict[str, Any]) -> str:
+    return plain_text_of(node)[:200]
