@@ -132,7 +132,8 @@ class BodyTranslator:
     """One text's Pandoc blocks to model blocks; ids from ``prefix`` and the shared id pool."""
 
     def __init__(self, path: Path, places: SourcePlaces, numbers: dict[str, int], prefix: str,
-                 unique_id: Callable[[str], str], max_depth: int, author_text: Callable[[str], str]):
+                 unique_id: Callable[[str], str], max_depth: int, author_text: Callable[[str], str],
+                 known_keys: Iterable[str] = ()):
         self.path = path
         self.places = places
         self.numbers = numbers
@@ -140,6 +141,7 @@ class BodyTranslator:
         self.unique_id = unique_id
         self.max_depth = max_depth
         self.author_text = author_text
+        self.known_keys = sorted(known_keys)  # every reference's key, cited or not, for messages
         self.counters: dict[str, int] = {}
         self.depth = 0
         self.line = places.first_line  # the line of the block being translated
@@ -411,7 +413,7 @@ class BodyTranslator:
         for item in items:
             key = item["citationId"]
             if key not in self.numbers:
-                known = ", ".join(sorted(self.numbers)) or "none"
+                known = ", ".join(self.known_keys) or "none"
                 at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
                 raise self.fail(at_key, f"unknown citation key '@{key}' (known keys: {known})")
             keys.append(key)
@@ -435,6 +437,12 @@ class BodyTranslator:
         return citation
 
 
+def cited_keys(ast: Any) -> set[str]:
+    """The keys every citation of a Pandoc AST names."""
+    return {citation["citationId"] for node in _walk(ast, notes=True) if node["t"] == "Cite"
+            for citation in node["c"][0]}
+
+
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in nodes:
@@ -450,7 +458,7 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _walk(value: Any) -> Iterator[dict[str, Any]]:
+def _walk(value: Any, notes: bool = False) -> Iterator[dict[str, Any]]:
     """Every AST node inside ``value``, in source order: a citation as written, a figure as its
     image, a note's call without its text (written elsewhere)."""
     stack = [value]
@@ -463,7 +471,7 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
                 stack.append(item["c"][1])
             elif item.get("t") == "Figure":
                 stack.append(item["c"][2])  # its caption is the image's description again
-            elif item.get("t") != "Note":
+            elif item.get("t") != "Note" or notes:
                 stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):
             stack.extend(reversed(item))

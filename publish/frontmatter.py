@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from publish.errors import SourceError
+from publish.model import SourceWarning
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 PAPER_SIZES = ("a4", "letter")
@@ -20,6 +22,8 @@ MAX_ALIAS_USES = 100  # YAML aliases beyond this are an expansion bomb, not an a
 # Characters XML 1.0 forbids (so no EPUB page can hold them) or that never belong in prose:
 # C0 and C1 controls other than tab and newline, and the non-characters U+FFFE and U+FFFF.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# strptime forms, tried in turn on the date with commas and full stops made spaces.
+DATE_FORMS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%m/%d/%Y", "%Y%m%d", "%B %Y", "%b %Y", "%Y %m %d")
 MAX_NODES = 100_000  # YAML nodes once aliases are expanded: a few aliases can still mean billions
 
 
@@ -176,13 +180,14 @@ def _control_in(value: Any) -> str:
     return ""
 
 
-def misspelt_key(front: FrontMatter, path: Path, known: Sequence[str]) -> None:
+def misspelt_key(front: FrontMatter, path: Path, known: Sequence[str], others: Sequence[str] = ()) -> None:
     """Refuse a key that is not one of ``known`` but nearly is (``disclamer``, ``Title``).
 
-    Other unknown keys are left alone: Pandoc front matter holds keys for other tools.
+    Other unknown keys are left alone: Pandoc front matter holds keys for other tools, and
+    ``others`` names those that could pass for a misspelling of ours.
     """
     for key in front.data:
-        if key in known:
+        if key in known or key in others:
             continue
         close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.8)
         if close:
@@ -197,6 +202,7 @@ class Fields:
     def __init__(self, front: FrontMatter, path: Path):
         self.front = front
         self.path = path
+        self.warnings: list[SourceWarning] = []
 
     def error(self, key: str, message: str) -> SourceError:
         return SourceError(self.path, message, self.front.lines.get(key, 2), 1)
@@ -239,16 +245,36 @@ class Fields:
         return tuple(names)
 
     def language(self) -> str:
-        lang = self.text("lang", required=True)
-        if not LANGUAGE_TAG.match(lang):
+        """The ``lang`` tag, or "" when there is none (the reader then finds it from the text)."""
+        lang = self.text("lang")
+        if lang and not LANGUAGE_TAG.match(lang):
             raise self.error("lang", f"'lang: {lang}' is not a language tag such as 'en' or 'en-GB'")
         return lang
 
     def date(self) -> str:
+        """The date as ISO 8601, from the forms people write: 2019-10-11, 11 October 2019,
+        October 11, 2019, 10/11/2019, "1 April" with a separate ``year``, today."""
         date = self.text("date")
-        if date and not (re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date) and _real_date(date)):
-            raise self.error("date", f"'date: {date}' must be written YYYY, YYYY-MM or YYYY-MM-DD")
-        return date
+        if not date:
+            return ""
+        if date.lower() in ("today", "now", "last-modified"):
+            stamp = os.environ.get("SOURCE_DATE_EPOCH", "")
+            day = (dt.datetime.fromtimestamp(int(stamp), dt.UTC) if stamp.isdigit() else dt.datetime.now(dt.UTC))
+            return day.date().isoformat()
+        if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date) and _real_date(date):
+            return date
+        year = self.text("year")
+        with_year = f"{date} {year}" if year and not re.search(r"\b\d{4}\b", date) else date
+        for form in DATE_FORMS:
+            try:
+                written = " ".join(with_year.replace(",", " ").replace(".", " ").split())
+                return dt.datetime.strptime(written, form).date().isoformat()
+            except ValueError:
+                continue
+        line, col = self.front.key_places.get("date", (2, 1))
+        self.warnings.append(SourceWarning(str(self.path), line, col, f"'date: {date}' is not a date this toolkit "
+                                           "can read (such as 2024-05-01 or 1 May 2024), so the editions show none"))
+        return ""
 
     def papersize(self) -> str:
         size = self.text("papersize").lower() or "a4"

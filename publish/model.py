@@ -231,11 +231,33 @@ class AbbreviationDef:
 
 
 @dataclass(frozen=True)
+class Affiliation:
+    id: str
+    name: str
+    ror: str = ""
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author as the front matter gives them (publish/people.py reads every form)."""
+
+    name: str
+    orcid: str = ""  # the full https://orcid.org/ URL, checked
+    affiliations: tuple[str, ...] = ()  # ids of Affiliation
+    email: str = ""
+    corresponding: bool = False
+    equal_contrib: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Metadata:
     title: str
     lang: str
     subtitle: str = ""
-    authors: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # the names, in order; author_details has the rest
+    author_details: tuple[Author, ...] = ()
+    affiliations: tuple[Affiliation, ...] = ()
     date: str = ""  # ISO 8601 date as the source gives it, or empty
     publisher: str = ""
     description: str = ""

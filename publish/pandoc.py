@@ -59,7 +59,8 @@ def markdown_ast(text: str, path: Path, line: int, max_depth: int) -> dict[str, 
     """Pandoc's AST of a Markdown text; ``path`` and ``line`` say where the text starts, for errors."""
     precheck.refuse_deep_brackets(text, line, path)
     try:
-        return run(["-f", MARKDOWN, "-t", "json"], text, path, line)
+        ast: dict[str, Any] = run(["-f", MARKDOWN, "-t", "json"], text, path, line)
+        return ast
     except _TooDeep:
         place = precheck.deepest_nesting(text, line, max_depth)
         if place is None:
@@ -71,7 +72,7 @@ class _TooDeep(Exception):
     """Pandoc's AST nests deeper than Python's JSON reader goes."""
 
 
-def run(arguments: list[str], text: str, path: Path, line: int = 1) -> dict[str, Any]:
+def run(arguments: list[str], text: str, path: Path, line: int = 1) -> Any:
     """Run pandoc on ``text`` (stdin) and load the JSON it prints."""
     command = [executable(), *arguments]
     try:
@@ -96,4 +97,4 @@ def run(arguments: list[str], text: str, path: Path, line: int = 1) -> dict[str,
                                 f"reads {'.'.join(map(str, API_MAJOR))} (Pandoc 3): pip install -U pypandoc-binary")
     if not isinstance(data, dict | list):
         raise PandocMissing("Pandoc printed something other than its JSON AST")
-    return data  # type: ignore[return-value]
+    return data

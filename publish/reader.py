@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from publish import assets, citations, pandoc, transforms
-from publish.body import BodyTranslator, SourcePlaces
+from publish import assets, bibliography, citations, language, pandoc, transforms
+from publish.body import BodyTranslator, SourcePlaces, cited_keys
 from publish.errors import SourceError
-from publish.frontmatter import CONTROL, Fields, misspelt_key, split
+from publish.frontmatter import CONTROL, Fields, FrontMatter, misspelt_key, split
 from publish.ids import RESERVED_IDS, IdPool, reference_id, slugify
 from publish.limits import DEFAULT, Limits
 from publish.model import (
@@ -24,17 +25,36 @@ from publish.model import (
     Metadata,
     Paragraph,
     Reference,
+    SourceWarning,
     Table,
+    plain_text,
     walk_blocks,
 )
+from publish.people import read_people
 
 __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 
 # Front-matter keys the reader uses. Others are ignored (Pandoc articles carry keys for other
 # tools: bibliography, toc, header-includes...), except a near miss of one of these, which is an
 # error: a misspelt 'disclaimer' must not quietly drop the disclaimer from every edition.
-KNOWN_KEYS = ("title", "subtitle", "lang", "author", "date", "publisher", "description", "abstract", "keywords",
-              "rights", "doi", "papersize", "csl", "disclaimer", "abbreviations", "references")
+KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "affiliations", "date", "year",
+              "publisher", "description", "abstract", "keywords", "tags", "rights", "doi", "papersize", "csl",
+              "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations")
+# Headings papers end with for the bibliography Pandoc puts under them.
+BIBLIOGRAPHY_TITLES = frozenset({"references", "bibliography", "literature cited", "works cited", "literature",
+                                 "referencias", "bibliografía", "références", "bibliographie", "literatur",
+                                 "literaturverzeichnis", "riferimenti", "bibliografia", "referências",
+                                 "referenties", "literatuur"})
+# Keys Pandoc, its templates, JOSS, Quarto and R Markdown use: never taken for misspellings of ours.
+OTHER_TOOLS_KEYS = ("output", "header-includes", "include-before", "include-after", "geometry", "journal",
+                    "aas-doi", "aas-journal", "documentclass", "classoption", "fontsize", "linestretch", "toc",
+                    "toc-depth", "toc-title", "number-sections", "link-bibliography", "citation-style",
+                    "reference-section-title", "suppress-bibliography", "citation-abbreviations", "editor_options",
+                    "params", "vignette", "mainfont", "monofont", "sansfont", "urlcolor", "linkcolor", "citecolor",
+                    "thanks", "institute", "subject", "format", "execute", "jupyter", "knitr", "engine", "draft",
+                    "submitted", "published", "volume", "issue", "page", "archive_doi", "repository",
+                    "software_repository", "review_url", "editor", "reviewers", "formatted_doi", "citation_author",
+                    "month", "day", "locale", "dir", "margin-left", "margin-right", "margin-top", "margin-bottom")
 
 
 def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None = None) -> Document:
@@ -47,17 +67,20 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     text = _read_text(path, limits.max_bytes)
     front = split(text, path)
     fields = Fields(front, path)
-    misspelt_key(front, path, KNOWN_KEYS)
+    misspelt_key(front, path, KNOWN_KEYS, OTHER_TOOLS_KEYS)
     _refuse_control_characters(front.body, front.body_line, path)
+    people, affiliations = read_people(front.data, front.lines, path)
     meta = Metadata(
         title=fields.text("title", required=True),
         lang=fields.language(),
         subtitle=fields.text("subtitle"),
-        authors=fields.authors(),
+        authors=tuple(author.name for author in people),
+        author_details=people,
+        affiliations=affiliations,
         date=fields.date(),
         publisher=fields.text("publisher"),
         description=fields.text("description") or fields.text("abstract"),
-        keywords=fields.text_list("keywords"),
+        keywords=fields.text_list("keywords") or fields.text_list("tags"),
         rights=fields.text("rights"),
         doi=fields.text("doi"),
         papersize=fields.papersize(),
@@ -68,30 +91,55 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     if isinstance(references_given, list) and len(references_given) > limits.max_references:
         raise fields.error("references", f"the article has {len(references_given):,} references, over the limit "
                            f"of {limits.max_references:,}")
-    items = citations.validate(front.data.get("references"), front.item_lines.get("references", []),
-                               path, front.lines.get("references", 2))
+    inline_items = citations.validate(front.data.get("references"), front.item_lines.get("references", []),
+                                      path, front.lines.get("references", 2))
+    bib_line = front.lines.get("bibliography", 2)
+    from_files = bibliography.file_items(front.data.get("bibliography"), article_dir, path, bib_line,
+                                         fields.warnings)
+    inline_keys = {item["id"].lower() for item in inline_items}  # inline references win, as in Pandoc
+    from_files = [item for item in from_files if str(item.get("id", "")).lower() not in inline_keys]
+    if len(inline_items) + len(from_files) > limits.max_references:
+        raise fields.error("bibliography", f"the article has {len(inline_items) + len(from_files):,} references, "
+                           f"over the limit of {limits.max_references:,}")
+    from_files = citations.validate(from_files, [bib_line] * len(from_files), path, bib_line)
+    lines_of = {item["id"]: line for item, line in zip(inline_items, front.item_lines.get("references", []),
+                                                        strict=False)}
+
+    disclaimer_text = fields.text("disclaimer")
+    body_ast = pandoc.markdown_ast(front.body, path, front.body_line, limits.max_depth)
+    disclaimer_ast = (pandoc.markdown_ast(disclaimer_text, path, front.lines.get("disclaimer", 2), limits.max_depth)
+                      if disclaimer_text else None)
+    # Only what the article cites is listed, and what 'nocite' adds ('@*': everything), as in Pandoc.
+    cited = cited_keys(body_ast) | (cited_keys(disclaimer_ast) if disclaimer_ast else set())
+    nocite = _nocite(front.data.get("nocite"))
+    all_keys = [item["id"] for item in (*inline_items, *from_files)]
+    items = [item for item in (*inline_items, *from_files) if "*" in nocite or item["id"] in cited | nocite]
     style = citations.load_style(meta.csl_style, article_dir, path, front.lines.get("csl", 2))
-    entries = citations.bibliography(items, front.item_lines.get("references", []), style, path)
+    entries = citations.bibliography(items, [lines_of.get(item["id"], bib_line) for item in items], style, path)
     numbers = {entry.key: entry.number for entry in entries}
     used_ids = IdPool(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
     ref_ids = {entry.key: used_ids.unique(reference_id(entry.key)) for entry in entries}
     author_text = citations.in_text_authors(items)
 
-    def translator(text: str, first_line: int, prefix: str, fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:
-        ast = pandoc.markdown_ast(text, path, first_line, limits.max_depth)
+    def translator(ast: dict[str, Any], text: str, first_line: int, prefix: str,
+                   fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:
         reader = BodyTranslator(path, SourcePlaces(text, first_line, fixed), numbers, prefix, used_ids.unique,
-                                limits.max_depth, author_text)
+                                limits.max_depth, author_text, all_keys)
         return reader, reader.blocks(ast["blocks"])
 
-    body_reader, body = translator(front.body, front.body_line, "", False)
+    body_reader, body = translator(body_ast, front.body, front.body_line, "", False)
+    if entries and body and isinstance(body[-1], Heading) and plain_text(body[-1].children).strip().casefold() \
+            in BIBLIOGRAPHY_TITLES:
+        body = body[:-1]  # the paper's own empty "References": every edition's bibliography stands there
     _require_text(body, front.body_line, path)
-    disclaimer_text = fields.text("disclaimer")
+    if not meta.lang:
+        meta = replace(meta, lang=_language_of(body, path, front, fields))
     disclaimer: tuple[Block, ...] = ()
     readers = [body_reader]
-    if disclaimer_text:
+    if disclaimer_ast:
         # The disclaimer's own lines are not the file's; errors point at its key instead.
-        disclaimer_reader, disclaimer = translator(disclaimer_text, front.lines.get("disclaimer", 2), "disclaimer-",
-                                                   True)
+        disclaimer_reader, disclaimer = translator(disclaimer_ast, disclaimer_text, front.lines.get("disclaimer", 2),
+                                                   "disclaimer-", True)
         if disclaimer_reader.notes:
             raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
         readers.append(disclaimer_reader)
@@ -115,12 +163,32 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         references=references,
         abbreviations=_abbreviations(fields, front.data.get("abbreviations")),
         figures_dir=str(article_dir),
-        warnings=tuple(w for reader in readers for w in reader.warnings),
+        warnings=(*fields.warnings, *(w for reader in readers for w in reader.warnings)),
     )
     # Every image is checked here, once, so a bad one is one error rather than one per edition.
     for figure in assets.figures(document):
         assets.resolve(document, figure, limits)
     return transforms.mark_abbreviations(document)
+
+
+def _nocite(value: Any) -> set[str]:
+    """The keys of ``nocite`` ("@a, @b", a list of them, or "@*" for every reference)."""
+    texts = value if isinstance(value, list) else [value] if value is not None else []
+    return {key for text in texts if isinstance(text, str) for key in re.findall(r"@\{?([^\s,;{}]+)", text)}
+
+
+def _language_of(body: tuple[Block, ...], path: Path, front: FrontMatter, fields: Fields) -> str:
+    """The body's language when the front matter has no ``lang``: kept, with a warning, only if
+    the identifier is sure; otherwise the writer is asked for it."""
+    words = " ".join(plain_text(b.children) for b in walk_blocks(body) if isinstance(b, Paragraph | Heading))
+    code, confidence = language.detect(words)
+    line, col = front.key_places.get("title", (2, 1))
+    if confidence < language.CONFIDENCE:
+        raise SourceError(path, "the front matter has no 'lang' and the text's language cannot be told for sure: "
+                          "add 'lang: en' (or the article's own BCP 47 tag)", line, col)
+    fields.warnings.append(SourceWarning(str(path), line, col, f"the front matter has no 'lang'; the text reads as "
+                                         f"'{code}' ({confidence:.0%} sure), so the editions use lang: {code}"))
+    return code
 
 
 def slug_of(path: Path) -> str:

@@ -131,7 +131,7 @@ def test_article_with_a_bad_byte(folder: Path, text: str, cut: int, bad: bytes) 
 @SETTINGS
 @given(body=BODY)
 def test_any_body_under_good_front_matter(folder: Path, body: str) -> None:
-    front = ("---\ntitle: T\nlang: en\nabbreviations: {WHO: World Health Organization}\n"
+    front = ("---\ntitle: T\nlang: en\nabbreviations: {WHO: World Health Organization}\nnocite: '@*'\n"
              "disclaimer: Not advice [@k].\nreferences:\n  - {id: k, type: book, title: K}\n"
              "  - {id: z, type: article-journal, title: Z, issued: {date-parts: [[2001]]}}\n---\n")
     document = read_or_error(folder / "article.md", (front + body).encode("utf-8"))

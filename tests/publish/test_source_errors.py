@@ -23,6 +23,7 @@ Write = Callable[..., Path]
 REFERENCES = """\
 title: T
 lang: en
+nocite: "@*"
 references:
   - id: legge2007
     type: book
@@ -203,9 +204,6 @@ def test_invalid_lang(write_article: Write, lang: str) -> None:
 
 @pytest.mark.parametrize("front, line, message", [
     ("title: [a, list]\nlang: en\n", 2, r"'title' must be text"),
-    ("title: T\nlang: en\ndate: 15 March 2024\n", 4, r"must be written YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("title: T\nlang: en\ndate: '2024-02-30'\n", 4, r"must be written YYYY"),
-    ("title: T\nlang: en\ndate: '2024-13'\n", 4, r"must be written YYYY"),
     ("title: T\nlang: en\npapersize: A5\n", 4, r"'papersize: a5' must be one of: a4, letter"),
     # A block value's line is that of its first entry.
     ("title: T\nlang: en\nauthor:\n  - [nested]\n", 5, r"each 'author' must be a name"),
@@ -214,7 +212,7 @@ def test_invalid_lang(write_article: Write, lang: str) -> None:
     ("title: T\nlang: en\nabbreviations:\n  WHO: {spoken: W H O}\n", 5, r"abbreviation 'WHO' needs an 'expansion'"),
     ("title: T\nlang: en\nabbreviations:\n  '': nothing\n", 5, r"needs a term"),
     ("title: T\nlang: en\ndisclaimer: [a, b]\n", 4, r"'disclaimer' must be text"),
-], ids=["title-list", "date-words", "date-feb-30", "date-month-13", "papersize", "author", "keywords",
+], ids=["title-list", "papersize", "author", "keywords",
         "abbreviations-list", "abbreviation-no-expansion", "abbreviation-empty-term", "disclaimer-list"])
 def test_invalid_metadata(write_article: Write, front: str, line: int, message: str) -> None:
     located(write_article(front), line, 1, message)
@@ -497,3 +495,21 @@ def test_cli_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["build", "--bitrate", "7"])
     assert info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("written, iso", [
+    ("15 March 2024", "2024-03-15"), ("March 15, 2024", "2024-03-15"), ("'2024-05'", "2024-05"),
+    ("2024-05-01", "2024-05-01"), ("09 Oct 2024", "2024-10-09"), ("10/09/2024", "2024-10-09"),
+    ("1 April\nyear: 2021", "2021-04-01"),
+])
+def test_dates_as_people_write_them(write_article: Write, written: str, iso: str) -> None:
+    document = read_article(write_article(f"title: T\nlang: en\ndate: {written}\n", "\nText.\n"))
+    assert document.meta.date == iso and not document.warnings
+
+
+@pytest.mark.parametrize("written", ["Spring 2024", "'2024-02-30'", "'2024-13'"])
+def test_a_date_that_cannot_be_read_is_a_warning_at_its_key(write_article: Write, written: str) -> None:
+    document = read_article(write_article(f"title: T\nlang: en\ndate: {written}\n", "\nText.\n"))
+    assert document.meta.date == ""
+    (warning,) = document.warnings
+    assert (warning.line, warning.col) == (4, 1) and "is not a date" in warning.message

@@ -1,0 +1,81 @@
+"""Bibliography files named by ``bibliography:``, read into CSL items as Pandoc's citeproc reads them.
+
+BibTeX and BibLaTeX go through Pandoc (``-t csljson``: accents, braces, month macros and math
+in titles decoded, entry types mapped to CSL types); CSL JSON and CSL YAML are read as they
+are. Files must lie in the article's folder, like every other asset.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publish import pandoc
+from publish.errors import SourceError
+from publish.model import SourceWarning
+
+PANDOC_FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris"}
+READABLE = (*PANDOC_FORMATS, ".json", ".yaml", ".yml")
+# BibTeX @misc (and unknown types) has no CSL type; styles treat a typeless item as this.
+FALLBACK_TYPE = "article"
+
+
+def file_items(value: Any, article_dir: Path, path: Path, line: int,
+               warnings: list[SourceWarning]) -> list[dict[str, Any]]:
+    """Every CSL item of every file named by ``bibliography`` (a name or a list), in file order;
+    of two items with one id the first is kept, with a warning."""
+    names = value if isinstance(value, list) else [value] if value is not None else []
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise SourceError(path, "'bibliography' must name a file, or a list of files", line, 1)
+        for item in _read(name.strip(), article_dir, path, line):
+            key = str(item.get("id", ""))
+            if key.lower() in seen:
+                warnings.append(SourceWarning(str(path), line, 1, f"the reference '{key}' is in '{name}' twice, "
+                                              "or in two files: the first is used"))
+                continue
+            seen.add(key.lower())
+            if not item.get("type"):
+                item["type"] = FALLBACK_TYPE
+            items.append(item)
+    return items
+
+
+def _read(name: str, article_dir: Path, path: Path, line: int) -> list[dict[str, Any]]:
+    try:
+        file = (article_dir / name).resolve()
+        inside = file.is_relative_to(article_dir.resolve()) and file.is_file()
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if not inside:
+        raise SourceError(path, f"the bibliography '{name}' is not a file in the article's folder", line, 1)
+    suffix = file.suffix.lower()
+    if suffix not in READABLE:
+        raise SourceError(path, f"the bibliography '{name}' is not a kind this toolkit reads "
+                          f"({', '.join(READABLE)})", line, 1)
+    try:
+        text = file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"the bibliography '{name}' cannot be read as UTF-8 text ({exc})", line, 1) from None
+    if suffix in PANDOC_FORMATS:
+        data: Any = pandoc.run(["-f", PANDOC_FORMATS[suffix], "-t", "csljson"], text, path, line)
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise SourceError(path, f"the bibliography '{name}' is not CSL JSON: {exc}", line, 1) from None
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise SourceError(path, f"the bibliography '{name}' is not CSL YAML: {exc}", line, 1) from None
+        if isinstance(data, dict):
+            data = data.get("references")
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise SourceError(path, f"the bibliography '{name}' holds no list of references", line, 1)
+    return [dict(item) for item in data]

@@ -1,0 +1,105 @@
+"""Front matter and bibliographies as real papers write them (JOSS, Pandoc, Quarto)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publish.errors import SourceError
+from publish.model import Document, Heading, plain_text
+from publish.people import orcid_url, read_people
+from publish.reader import read_article
+
+JOSS_LIKE = Path(__file__).resolve().parents[1] / "fixtures" / "joss-like" / "paper.md"
+
+
+@pytest.fixture(scope="module")
+def paper() -> Document:
+    return read_article(JOSS_LIKE)
+
+
+def test_joss_authors_affiliations_tags_and_date(paper: Document) -> None:
+    meta = paper.meta
+    assert meta.authors == ("Todd C. Pataky", "Hanaa Naouma", "Ludwig van Beethoven")
+    first, second, third = meta.author_details
+    assert first.orcid == "https://orcid.org/0000-0002-8292-7189" and first.affiliations == ("1",)
+    assert second.affiliations == ("1", "2") and second.corresponding
+    assert third.affiliations == ("2",)
+    assert [(a.id, a.name, a.ror) for a in meta.affiliations] == [
+        ("1", "Kyoto University, Department of Human Health Sciences", ""), ("2", "Shinshu University", "01abcd234")]
+    assert meta.keywords == ("Python", "biomechanics")
+    assert meta.date == "2019-10-11"
+
+
+def test_language_found_from_the_text_with_a_warning(paper: Document) -> None:
+    assert paper.meta.lang == "en"
+    assert any("no 'lang'" in w.message and w.line == 2 for w in paper.warnings)
+
+
+def test_bibtex_file_cited_entries_only_in_style_order(paper: Document) -> None:
+    assert [r.key for r in paper.references] == ["Ramsay:1998", "Sadeghi:2000", "Zeng.2019"]
+    texts = [plain_text(r.children) for r in paper.references]
+    assert "Prince, F." in texts[1] and "Müller, J." in texts[2]  # LaTeX accents decoded
+    assert paper.references[0].doi == "10.1111/1467-9868.00129"
+    assert any("'Ramsay:1998' is in 'paper.bib' twice" in w.message for w in paper.warnings)
+
+
+def test_citations_as_pandoc_parses_them(paper: Document) -> None:
+    text = plain_text(paper.body[1].children)
+    assert "applications (1, 2)," in text
+    assert "exist (see 3, p.\u00a03)." in text
+    assert "As Ramsay and Li (1) showed, and as (2) confirmed" in text
+
+
+def test_the_papers_own_references_heading_gives_way_to_the_bibliography(paper: Document) -> None:
+    assert [plain_text(h.children) for h in paper.body if isinstance(h, Heading)] == ["Summary"]
+
+
+@pytest.mark.parametrize("value, url", [
+    ("0000-0002-8292-7189", "https://orcid.org/0000-0002-8292-7189"),
+    ("https://orcid.org/0000-0002-1694-233X", "https://orcid.org/0000-0002-1694-233X"),
+    ("0000000218250097", "https://orcid.org/0000-0002-1825-0097"),
+    ("0000-0002-8292-7188", ""),  # wrong check digit
+    ("not an orcid", ""),
+])
+def test_orcid_check_digit(value: str, url: str) -> None:
+    assert orcid_url(value) == url
+
+
+def test_quarto_refs_and_author_synonyms() -> None:
+    data = {"author": [{"name": {"given": "Ada", "family": "Lovelace"}, "affiliations": [{"ref": "oxf"}],
+                        "attributes": {"equal-contributor": True}}, "Grace Hopper"],
+            "affiliations": [{"id": "oxf", "name": "Oxford"}]}
+    authors, affiliations = read_people(data, {}, Path("a.md"))
+    assert [a.name for a in authors] == ["Ada Lovelace", "Grace Hopper"]
+    assert authors[0].affiliations == ("oxf",) and authors[0].equal_contrib
+    assert [a.name for a in affiliations] == ["Oxford"]
+    with pytest.raises(SourceError, match="refers to the affiliation 'cam'"):
+        read_people({"author": [{"name": "A", "affiliation": [{"ref": "cam"}]}], "affiliations": []}, {}, Path("a.md"))
+
+
+def test_keys_of_other_tools_are_never_misspellings(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: T\nlang: en\nauthors: [A. Writer]\nheader-includes: x\ngeometry: margin=1in\n"
+                    "aas-journal: ApJ\noutput: html_document\n---\n\nText.\n", encoding="utf-8")
+    assert read_article(path).meta.authors == ("A. Writer",)
+
+
+def test_unsure_language_is_an_error_that_asks_for_lang(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: T\n---\n\nx = 1; y = 2.\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="add 'lang: en'"):
+        read_article(path)
+
+
+def test_bibliography_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.bib").write_text("@book{k, title={T}}", encoding="utf-8")
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: T\nlang: en\nbibliography: ../secret.bib\n---\n\nText [@k].\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="not a file in the article's folder") as caught:
+        read_article(path)
+    assert caught.value.line == 4
