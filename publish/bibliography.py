@@ -23,6 +23,12 @@ READABLE = (*PANDOC_FORMATS, ".json", ".yaml", ".yml")
 FALLBACK_TYPE = "article"
 
 
+def names(value: Any) -> tuple[str, ...]:
+    """The file names ``bibliography`` gives (a name or a list of them)."""
+    listed = value if isinstance(value, list) else [value] if value is not None else []
+    return tuple(name.strip() for name in listed if isinstance(name, str) and name.strip())
+
+
 def file_items(value: Any, article_dir: Path, path: Path, line: int,
                warnings: list[SourceWarning]) -> list[dict[str, Any]]:
     """Every CSL item of every file named by ``bibliography`` (a name or a list), in file order;

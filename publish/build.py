@@ -23,7 +23,7 @@ from typing import Any
 from publish import __version__, executors, inputs, output
 from publish.check import index
 from publish.errors import SourceError, UsageError
-from publish.model import Document
+from publish.model import Document, SourceWarning
 from publish.reader import read_article, slug_of
 from publish.renderer import Renderer, Rendition, Settings, ordered
 from publish.tasks import Task, TaskResult
@@ -52,6 +52,7 @@ class ArticleOutcome:
     internal: str = ""  # the reader failed on it: the toolkit's bug, "internal error: ..."
     detail: str = ""  # that failure's traceback, shown under --debug
     editions: list[EditionOutcome] = field(default_factory=list)
+    warnings: tuple[SourceWarning, ...] = ()  # weak but workable input, each with its place
 
     @property
     def ok(self) -> bool:
@@ -70,24 +71,37 @@ class Options:
     scheduler: str | None = None  # a Dask scheduler's address; None starts a local cluster
     cache: Path | None = None  # reusable work such as synthesised speech; None: no cache
     force: bool = False  # rebuild every edition, up to date or not
+    strict: bool = False  # a warning about the source is an error: nothing of that article is built
 
 
 def find_articles(paths: Sequence[Path]) -> list[Path]:
-    """``article.md`` files named by the paths: a file, an article folder or a folder of them."""
+    """The article sources named by the paths: a Markdown file of any name, an article folder
+    (holding ``article.md``, or exactly one ``.md`` file) or a folder of article folders."""
     found: list[Path] = []
     for path in paths:
         if path.is_file():
             found.append(path)
-        elif (path / "article.md").is_file():
-            found.append(path / "article.md")
+        elif (source := _source_in(path)) is not None:
+            found.append(source)
         elif path.is_dir():
-            inside = sorted(p for p in path.glob("*/article.md") if p.is_file())
+            inside = [s for folder in sorted(p for p in path.iterdir() if p.is_dir())
+                      if (s := _source_in(folder)) is not None]
             if not inside:
                 raise UsageError(f"{path}: no article here (expected {path}/<slug>/article.md)")
             found.extend(inside)
         else:
             raise UsageError(f"{path}: no such file or folder")
     return found
+
+
+def _source_in(folder: Path) -> Path | None:
+    """A folder's article: its ``article.md``, else its only Markdown file."""
+    if (folder / "article.md").is_file():
+        return folder / "article.md"
+    if not folder.is_dir():
+        return None
+    markdown = [p for p in folder.glob("*.md") if p.is_file() and p.name.lower() not in ("readme.md", "license.md")]
+    return markdown[0] if len(markdown) == 1 else None
 
 
 def select(renderers: dict[str, Renderer], names: Sequence[str]) -> dict[str, Renderer]:
@@ -282,6 +296,10 @@ class _Scheduler:
         if article.document is None:
             try:
                 article.document = read_article(article.source)
+                article.outcome.warnings = article.document.warnings
+                if self.options.strict and article.document.warnings:
+                    first = article.document.warnings[0]
+                    raise SourceError(first.path, f"{first.message} (an error under --strict)", first.line, first.col)
             except SourceError as exc:
                 article.outcome.error = exc
                 return False

@@ -100,6 +100,9 @@ def add_speed_options(b: argparse.ArgumentParser) -> None:
     """Incremental, parallel and distributed builds."""
     b.add_argument("--force", action="store_true",
                    help="rebuild every edition, even those whose inputs have not changed")
+    b.add_argument("--strict", action="store_true",
+                   help="treat every warning about a source (no alt text, unknown raw LaTeX, a guessed language, "
+                        "a date that cannot be read...) as an error: exit 2, nothing of that article built")
     b.add_argument("--cache", type=Path, metavar="DIR",
                    help="where reusable work such as synthesised speech is kept; safe to delete "
                    "(default: $XDG_CACHE_HOME/publish if set, else .cache/publish/)")
@@ -203,7 +206,7 @@ def prepare(args: argparse.Namespace, console: Console) -> tuple[dict[str, Rende
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler needs --executor dask")
     options = Options(jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
-                      cache=args.cache or cache.default_dir(), force=args.force)
+                      cache=args.cache or cache.default_dir(), force=args.force, strict=args.strict)
     return renderers, settings, progress, options
 
 
@@ -212,6 +215,9 @@ def report(outcomes: list[ArticleOutcome], out: Path, console: Console, *, quiet
     only a SourceError is bad input; any other failure of the reader is our bug (exit 1)."""
     code = EXIT_OK
     for outcome in outcomes:
+        if not quiet:
+            for warning in outcome.warnings:
+                console.print(str(warning), markup=False, style="yellow")
         if outcome.error is not None:
             console.print(str(outcome.error), markup=False)
             code = EXIT_BAD_INPUT

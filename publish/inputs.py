@@ -77,6 +77,7 @@ def sources(document: Document, hashes: Hashes) -> dict[str, str]:
     paths = [Path(document.source)]
     if document.meta.csl_style.endswith(".csl"):
         paths.append(folder / document.meta.csl_style)
+    paths += [folder / name for name in document.bibliography_files]
     for figure in assets.figures(document):
         try:
             paths.append(assets.resolve(document, figure))

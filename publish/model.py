@@ -293,6 +293,7 @@ class Document:
     abbreviations: tuple[AbbreviationDef, ...] = ()
     figures_dir: str = field(default="", compare=False)  # the article folder, assets resolve here
     warnings: tuple[SourceWarning, ...] = ()
+    bibliography_files: tuple[str, ...] = ()  # as 'bibliography' names them, in the article folder
 
     def headings(self) -> Iterator[Heading]:
         """Every heading of the body, at any depth, in reading order."""

@@ -40,6 +40,9 @@ __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "affiliations", "date", "year",
               "publisher", "description", "abstract", "keywords", "tags", "rights", "doi", "papersize", "csl",
               "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations")
+# Names that say nothing about the article: its slug is sought elsewhere.
+GENERIC_NAMES = frozenset({"article", "paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss",
+                           "paper-joss", "jossarticle", "text", "src", "source", "content"})
 # Headings papers end with for the bibliography Pandoc puts under them.
 BIBLIOGRAPHY_TITLES = frozenset({"references", "bibliography", "literature cited", "works cited", "literature",
                                  "referencias", "bibliografía", "références", "bibliographie", "literatur",
@@ -164,6 +167,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         abbreviations=_abbreviations(fields, front.data.get("abbreviations")),
         figures_dir=str(article_dir),
         warnings=(*fields.warnings, *(w for reader in readers for w in reader.warnings)),
+        bibliography_files=bibliography.names(front.data.get("bibliography")),
     )
     # Every image is checked here, once, so a bad one is one error rather than one per edition.
     for figure in assets.figures(document):
@@ -192,9 +196,23 @@ def _language_of(body: tuple[Block, ...], path: Path, front: FrontMatter, fields
 
 
 def slug_of(path: Path) -> str:
-    """An article's slug is its folder's name (or the file's stem outside a folder of its own)."""
-    name = path.parent.name if path.name == "article.md" else path.stem
-    return slugify(name) or "article"
+    """An article's slug: its folder's name for ``article.md`` (or a generic name such as
+    ``paper.md``), else the file's stem; where both are generic (``paper/paper.md``, as in
+    JOSS repositories) the slug comes from the title."""
+    stem = path.stem.lower()
+    if path.name == "article.md" or stem in GENERIC_NAMES:
+        if path.parent.name.lower() not in GENERIC_NAMES:
+            return slugify(path.parent.name) or "article"
+        return slugify(_title_of(path)) or slugify(path.parent.name) or "article"
+    return slugify(path.stem) or "article"
+
+
+def _title_of(path: Path) -> str:
+    try:
+        title = split(_read_text(path, DEFAULT.max_bytes), path).data.get("title")
+    except SourceError:
+        return ""  # the build reads it again, and reports what is wrong with it
+    return str(title)[:60] if isinstance(title, str | int | float) else ""
 
 
 def _read_text(path: Path, max_bytes: int) -> str:

@@ -573,7 +573,8 @@ def write_epub(
     book.set_identifier(meta.identifier)  # replaces the random uuid ebooklib starts with
     book.set_title(meta.title)
     book.set_language(meta.lang)
-    book.add_metadata("DC", "description", meta.description)
+    if meta.description:  # an empty dc:description is invalid (papers seldom give one)
+        book.add_metadata("DC", "description", meta.description)
     for subject in meta.subjects:
         book.add_metadata("DC", "subject", subject)
     if meta.date:

@@ -103,3 +103,30 @@ def test_bibliography_outside_the_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not a file in the article's folder") as caught:
         read_article(path)
     assert caught.value.line == 4
+
+
+def test_a_markdown_file_of_any_name_and_a_folder_with_one(tmp_path: Path) -> None:
+    from publish.build import find_articles
+    from publish.reader import slug_of
+
+    paper = tmp_path / "repo" / "paper" / "paper.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text("---\ntitle: Fast Warping of Curves\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    (paper.parent / "README.md").write_text("not the article\n", encoding="utf-8")
+    assert find_articles([paper]) == [paper]
+    assert find_articles([paper.parent]) == [paper]  # the only Markdown file besides a README
+    assert find_articles([tmp_path / "repo"]) == [paper]
+    assert slug_of(paper) == "fast-warping-of-curves"  # paper/paper.md says nothing: the title does
+    assert slug_of(JOSS_LIKE) == "joss-like"
+
+
+def test_strict_makes_a_warning_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from publish.cli import main
+
+    code = main(["build", str(JOSS_LIKE), "--out", str(tmp_path / "dist"), "--format", "large-print", "--strict"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "paper.md:23:1: the reference 'Ramsay:1998' is in 'paper.bib' twice" in err and "--strict" in err
+    assert not (tmp_path / "dist" / "joss-like").exists()
+    assert main(["build", str(JOSS_LIKE), "--out", str(tmp_path / "dist"), "--format", "large-print"]) == 0
+    assert "warning: the reference 'Ramsay:1998'" in capsys.readouterr().err
