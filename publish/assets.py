@@ -17,7 +17,8 @@ from PIL import Image, ImageFile
 
 from publish.errors import SourceError
 from publish.limits import Limits
-from publish.model import Document, Figure, walk_blocks
+from publish.model import Document, Figure, block_inlines, walk_blocks
+from publish.model import Image as TextImage  # PIL has an Image too
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -30,12 +31,16 @@ SVG_LOCAL_URL = re.compile(r"^\s*(#|data:image/(png|jpeg|gif|webp)[;,])", re.I)
 CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.I)
 
 
-def figures(document: Document) -> list[Figure]:
+def figures(document: Document) -> list[Figure | TextImage]:
+    """Every image the editions show, figures and images in the text alike (not those that are
+    missing, such as remote images, which stand as placeholders)."""
     parts = (document.body, document.disclaimer, *(note.blocks for note in document.footnotes))
-    return [b for part in parts for b in walk_blocks(part) if isinstance(b, Figure)]
+    found: list[Figure | TextImage] = [b for part in parts for b in walk_blocks(part) if isinstance(b, Figure)]
+    found += [n for part in parts for n in block_inlines(part) if isinstance(n, TextImage)]
+    return [image for image in found if not image.missing]
 
 
-def resolve(document: Document, figure: Figure, limits: Limits | None = None) -> Path:
+def resolve(document: Document, figure: Figure | TextImage, limits: Limits | None = None) -> Path:
     """The file a figure shows, refusing anything outside the article's folder or on a network;
     with ``limits``, also any file that is not a sound image within them.
 

@@ -27,6 +27,7 @@ from publish.model import (
     Footnote,
     FootnoteRef,
     Heading,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -227,12 +228,11 @@ class BodyTranslator:
     def paragraph(self, inlines: list[dict[str, Any]], line: int) -> Iterator[Block]:
         visible = [n for n in inlines if n["t"] not in ("Space", "SoftBreak")]
         if len(visible) == 1 and visible[0]["t"] == "Image":
-            (_ident, _classes, kv), description, (src, title) = visible[0]["c"]
-            alt = dict(map(tuple, kv)).get("alt") or plain_text(self.inlines(description)).strip()
-            if not alt:
-                raise self.fail("![", f"the image '{src}' has no alt text: write ![what it shows]({src})")
-            caption = (Text(title),) if title else ()
-            yield Figure(self.new_id("fig"), line, src, alt, caption)
+            # Alone in its paragraph but no figure for Pandoc (no description, or a trailing \):
+            # a figure all the same, its title (if any) as the caption.
+            src, alt, missing = self.image(visible[0]["c"], ())
+            title = visible[0]["c"][2][1]
+            yield Figure(self.new_id("fig"), line, src, alt, (Text(title),) if title else (), missing)
             return
         children = self.inlines(inlines)
         if children:
@@ -303,13 +303,33 @@ class BodyTranslator:
             yield from self.blocks(blocks)
             return
         for index, image in enumerate(images):
-            (_ident, _classes, kv), description, (src, _title) = image["c"]
-            alt = dict(map(tuple, kv)).get("alt") or plain_text(self.inlines(description)).strip()
-            if not alt:
-                alt = plain_text(caption_inlines).strip()
-            if not alt:
-                raise self.fail("![", f"the image '{src}' has no alt text: write ![what it shows]({src})")
-            yield Figure(self.new_id("fig"), line, src, alt, caption_inlines if index == len(images) - 1 else ())
+            src, alt, missing = self.image(image["c"], caption_inlines)
+            yield Figure(self.new_id("fig"), line, src, alt, caption_inlines if index == len(images) - 1 else (),
+                         missing)
+
+    def image(self, content: Any, caption: tuple[Inline, ...]) -> tuple[str, str, str]:
+        """An image's source, text alternative and, if it cannot be shown, why not.
+
+        The text alternative is the ``alt`` attribute, else the description (Pandoc's rule),
+        else the caption, else the file's name, each fallback with a warning: a PDF/UA figure
+        must have one, and a remote image is never fetched."""
+        (_ident, _classes, kv), description, (src, _title) = content
+        alt = dict(map(tuple, kv)).get("alt") or plain_text(self.inlines(description)).strip()
+        if not alt:
+            alt = plain_text(caption).strip()
+            if alt:
+                self.warn(src, f"the image '{src}' has no text alternative; its caption stands in: write "
+                          f"![what it shows]({src})")
+        if not alt:
+            alt = f"Image {src.rsplit('/', 1)[-1]}"
+            self.warn(src, f"the image '{src}' has no text alternative, so readers who cannot see it learn nothing "
+                      f"but its name: write ![what it shows]({src})")
+        missing = ""
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I) and not src.lower().startswith("file:"):
+            missing = f"Image not included: it is on the network ({src}), and images are never fetched."
+            self.warn(src, f"the image '{src}' is not in the article's folder: images are never fetched from the "
+                      "network, so the editions show its description in its place")
+        return src, alt, missing
 
     def raw_block(self, fmt: str, text: str, line: int) -> Iterator[Block]:
         if fmt == "html" and HTML_COMMENT.match(text):
@@ -370,7 +390,8 @@ class BodyTranslator:
             else:
                 yield from inner
         elif kind == "Image":
-            raise self.fail("![", "an image must stand alone in its paragraph, where it becomes a figure")
+            src, alt, missing = self.image(content, ())
+            yield Image(src, alt, self.line, missing)
         elif kind == "Note":
             yield self.note(content)
         elif kind == "Span":

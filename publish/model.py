@@ -89,6 +89,18 @@ class FootnoteRef:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image inside running text (a badge, a symbol); a figure is a block of its own.
+    ``missing`` says why it is not shown (a remote image is never fetched)."""
+
+    kind: ClassVar[str] = "image"
+    src: str
+    alt: str
+    line: int
+    missing: str = ""
+
+
+@dataclass(frozen=True)
 class Abbreviation:
     kind: ClassVar[str] = "abbreviation"
     term: str
@@ -96,7 +108,8 @@ class Abbreviation:
     spoken: str
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Styled | Code | LineBreak | Link | Citation | FootnoteRef | Abbreviation
+Inline: TypeAlias = (Text | Emphasis | Strong | Styled | Code | LineBreak | Link | Image | Citation | FootnoteRef
+                      | Abbreviation)
 
 # ----------------------------------------------------------------- block nodes
 
@@ -146,7 +159,9 @@ class BlockQuote:
 
 @dataclass(frozen=True)
 class Figure:
-    """An image standing alone in its paragraph; ``alt`` is required, the caption optional."""
+    """An image standing alone in its paragraph; ``alt`` is required, the caption optional.
+    ``missing`` says why the image is not shown (a remote image is never fetched): the
+    editions show that sentence and the text alternative in its place."""
 
     kind: ClassVar[str] = "figure"
     id: str
@@ -154,6 +169,7 @@ class Figure:
     src: str
     alt: str
     caption: tuple[Inline, ...] = ()
+    missing: str = ""
 
 
 @dataclass(frozen=True)
@@ -314,6 +330,24 @@ def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
             yield from walk_blocks(block.items)
         elif isinstance(block, ListItem | BlockQuote):
             yield from walk_blocks(block.blocks)
+
+
+def block_inlines(blocks: tuple[Block, ...]) -> Iterator[Inline]:
+    """Every inline node of the blocks, at any depth: text, captions and table cells included."""
+    stack: list[Inline] = []
+    for block in walk_blocks(blocks):
+        if isinstance(block, Heading | Paragraph):
+            stack.extend(block.children)
+        elif isinstance(block, Figure):
+            stack.extend(block.caption)
+        elif isinstance(block, Table):
+            stack.extend(block.caption)
+            stack.extend(node for row in (block.header, *block.rows) for cell in row for node in cell.children)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Emphasis | Strong | Styled | Link):
+            stack.extend(node.children)
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

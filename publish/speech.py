@@ -26,6 +26,7 @@ from publish.model import (
     Figure,
     FootnoteRef,
     Heading,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -109,6 +110,8 @@ def speak(nodes: tuple[Inline, ...], read_citations: bool = False) -> str:
             if read_citations:
                 nums = " and ".join(str(n) for n in node.numbers)
                 out.append(f" (reference{'s' if len(node.numbers) > 1 else ''} {nums})")
+        elif isinstance(node, Image):
+            out.append(f" (image: {node.alt}) ")
         elif isinstance(node, FootnoteRef):
             continue  # the notes are read after the article
     return "".join(out)

@@ -171,10 +171,15 @@ def test_network_links_stay_links_and_nothing_is_fetched(tmp_path: Path, capsys:
     assert_nothing_leaked(tmp_path / "dist")
 
 
-def test_network_image_is_refused_without_a_request(tmp_path: Path, capsys: Capsys, server: Server) -> None:
+def test_network_image_is_never_requested(tmp_path: Path, capsys: Capsys, server: Server) -> None:
+    """A remote image is a warning and a placeholder (an error under --strict), never a request."""
     path = article(tmp_path / "art", body=f"\nText.\n\n![A picture]({server.url}/image.png)\n")
     built = build(capsys, path.parent, tmp_path / "dist")
-    built.one_error(path, r"never fetched from the network", line=8)
+    assert built.code == 0, built.stderr
+    page = (tmp_path / "dist" / "art" / "art.large-print.html").read_text(encoding="utf-8")
+    assert "Image not included: it is on the network" in page and "It shows: A picture" in page
+    strict = build(capsys, path.parent, tmp_path / "strict", QUICK, "--strict")
+    strict.one_error(path, r"never fetched from the network.*--strict", line=8)
     assert server.requests == [] and server.connections == 0
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from publish import assets
 from publish.cli import main
 from publish.errors import SourceError
+from publish.model import Figure, Image
 from publish.reader import read_article
 from tests.publish.reader_test_support import EVERYTHING, LOCATED, position
 
@@ -157,16 +159,27 @@ def test_citation_style(write_article: Write, tmp_path: Path, csl: str, message:
 # ------------------------------------------------------------------ figures
 
 
-@pytest.mark.parametrize("body", [
-    "\nIntro.\n\n![](images/chart.png)\n",
-    "\nIntro.\n\n![ ](images/chart.png \"A caption\")\n",
-    "\n- item\n\n  ![](images/chart.png)\n",
-], ids=["plain", "blank-with-caption", "in-a-list"])
-def test_image_without_alt_text(write_article: Write, body: str) -> None:
-    path = write_article(body=body)
-    line, col = position(path, "![")
-    error = located(path, line, col, r"the image 'images/chart.png' has no alt text")
-    assert "![what it shows](images/chart.png)" in error.message
+def with_chart(path: Path) -> Path:
+    (path.parent / "images").mkdir(exist_ok=True)
+    (path.parent / "images" / "chart.png").write_bytes((EVERYTHING.parent / "images" / "chart.png").read_bytes())
+    return path
+
+
+@pytest.mark.parametrize("body, alt, says", [
+    ("\nIntro.\n\n![](images/chart.png)\n", "Image chart.png", "nothing but its name"),
+    ("\nIntro.\n\n![](images/chart.png \"A caption\")\n", "Image chart.png", "nothing but its name"),
+    ("\n- item\n\n  ![](images/chart.png)\n", "Image chart.png", "nothing but its name"),
+    ("\nIntro.\n\n![](images/chart.png){alt=\"\"}\n\n", "Image chart.png", "nothing but its name"),
+], ids=["plain", "with-title", "in-a-list", "empty-alt-attribute"])
+def test_image_without_alt_text_is_a_warning_at_the_image(write_article: Write, body: str, alt: str,
+                                                        says: str) -> None:
+    path = with_chart(write_article(body=body))
+    document = read_article(path)
+    (figure,) = assets.figures(document)
+    assert figure.alt == alt
+    (warning,) = document.warnings
+    assert (warning.line, warning.col) == position(path, "images/chart.png")
+    assert says in warning.message and "![what it shows](images/chart.png)" in warning.message
 
 
 @pytest.mark.parametrize("body", [
@@ -175,10 +188,22 @@ def test_image_without_alt_text(write_article: Write, body: str) -> None:
     "\n## A heading ![a chart](images/chart.png)\n",
     "\n| a |\n|---|\n| ![a chart](images/chart.png) |\n",
 ], ids=["paragraph", "second-line", "heading", "table-cell"])
-def test_inline_image_inside_a_paragraph(write_article: Write, body: str) -> None:
-    path = write_article(body=body)
-    line, col = position(path, "![")
-    located(path, line, col, r"an image must stand alone in its paragraph")
+def test_an_image_in_the_text_stays_there(write_article: Write, body: str) -> None:
+    document = read_article(with_chart(write_article(body=body)))
+    (image,) = assets.figures(document)
+    assert isinstance(image, Image) and (image.src, image.alt) == ("images/chart.png", "a chart")
+    assert not document.warnings
+
+
+def test_a_remote_image_is_a_placeholder_with_a_warning(write_article: Write) -> None:
+    path = write_article(body="\nIntro.\n\n![A map of the sites](https://example.org/map.png)\n\n"
+                              "A ![badge](https://img.shields.io/badge/x.svg) in the text.\n")
+    document = read_article(path)
+    assert assets.figures(document) == []  # nothing to fetch, nothing fetched
+    figure = next(b for b in document.body if isinstance(b, Figure))
+    assert figure.alt == "A map of the sites" and "never fetched" in figure.missing
+    assert [w.line for w in document.warnings] == [position(path, "https://example.org")[0],
+                                                   position(path, "https://img.shields")[0]]
 
 
 # ------------------------------------------------------------------ metadata
