@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publish import crossrefs
 from publish.errors import SourceError
 from publish.ids import heading_base
 from publish.model import (
@@ -22,6 +23,7 @@ from publish.model import (
     Citation,
     Code,
     CodeBlock,
+    CrossRef,
     Emphasis,
     Figure,
     Footnote,
@@ -129,26 +131,39 @@ class SourcePlaces:
         return line, 1
 
 
+@dataclass(frozen=True)
+class Links:
+    """What citations and cross-references resolve against, shared by the body and disclaimer."""
+
+    numbers: dict[str, int]  # bibliography key -> its entry's number
+    author_text: Callable[[str], str]  # key -> how a sentence names the work
+    known_keys: tuple[str, ...]  # every reference's key, cited or not, for messages
+    labels: crossrefs.Labels
+    lang: str
+    expand_raw: Callable[[dict[str, Any]], list[dict[str, Any]] | None]  # raw LaTeX figure/table -> blocks
+
+
 class BodyTranslator:
     """One text's Pandoc blocks to model blocks; ids from ``prefix`` and the shared id pool."""
 
-    def __init__(self, path: Path, places: SourcePlaces, numbers: dict[str, int], prefix: str,
-                 unique_id: Callable[[str], str], max_depth: int, author_text: Callable[[str], str],
-                 known_keys: Iterable[str] = ()):
+    def __init__(self, path: Path, places: SourcePlaces, prefix: str, unique_id: Callable[[str], str],
+                 max_depth: int, links: Links):
         self.path = path
         self.places = places
-        self.numbers = numbers
         self.prefix = prefix
         self.unique_id = unique_id
         self.max_depth = max_depth
-        self.author_text = author_text
-        self.known_keys = sorted(known_keys)  # every reference's key, cited or not, for messages
+        self.links = links
+        self.numbers = links.numbers
         self.counters: dict[str, int] = {}
         self.depth = 0
         self.line = places.first_line  # the line of the block being translated
         self.citations: list[Citation] = []
         self.notes: dict[str, _Note] = {}  # by the note's content, so a note used twice is one note
         self.warnings: list[SourceWarning] = []
+        self.anchors: dict[str, str] = {}  # label -> id of the element it names
+        self.figure_count = 0
+        self.table_count = 0
 
     # -- ids, places, errors
     def new_id(self, kind: str) -> str:
@@ -185,9 +200,11 @@ class BodyTranslator:
         self.line = self.places.block(_first_words(node), advance, kind in CONTAINERS)
         line = self.line
         if kind == "Header":
-            level, _attr, inlines = content
+            level, attr, inlines = content
             title = self.inlines(inlines)
-            yield Heading(self.heading_id(plain_text(title)), line, level, title)
+            heading = Heading(self.heading_id(plain_text(title)), line, level, title)
+            self.anchor(crossrefs.attr_id(attr) + crossrefs.labels_in(inlines), heading.id)
+            yield heading
         elif kind in ("Para", "Plain"):
             yield from self.paragraph(content, line)
         elif kind == "LineBlock":
@@ -217,7 +234,10 @@ class BodyTranslator:
             yield from self.figure(content, line)
         elif kind == "Div":
             self._enter("sections")
-            yield from self.blocks(content[1], advance)
+            inner = self.blocks(content[1], advance)
+            if inner:  # a Div's id labels what it holds: LaTeX's reader wraps a \label-led table so
+                self.anchor(crossrefs.attr_id(content[0]), inner[0].id)
+            yield from inner
             self.depth -= 1
         elif kind == "RawBlock":
             yield from self.raw_block(content[0], content[1], line)
@@ -236,7 +256,9 @@ class BodyTranslator:
             return
         children = self.inlines(inlines)
         if children:
-            yield Paragraph(self.new_id("p"), line, children)
+            paragraph = Paragraph(self.new_id("p"), line, children)
+            self.anchor(crossrefs.labels_in(inlines), paragraph.id)  # an equation's \label
+            yield paragraph
 
     def list_block(self, ordered: bool, content: Any, line: int) -> ListBlock:
         self._enter("lists and block quotes")
@@ -265,7 +287,7 @@ class BodyTranslator:
         return ListBlock(list_id, line, False, tuple(items))
 
     def table(self, content: Any, line: int) -> Table:
-        _attr, caption, colspecs, head, bodies, foot = content
+        attr, caption, colspecs, head, bodies, foot = content
         aligns = [ALIGN.get(spec[0]["t"], "") for spec in colspecs]
 
         def row_cells(row: Any) -> tuple[TableCell, ...]:
@@ -281,8 +303,11 @@ class BodyTranslator:
         body_rows += [row_cells(r) for r in foot[1]]
         header = head_rows[0] if head_rows else ()
         rows = tuple(head_rows[1:] + body_rows)
-        caption_inlines = self.cell_inlines(caption[1])
-        return Table(self.new_id("tbl"), line, header, rows, caption_inlines)
+        self.table_count += 1
+        caption_inlines = self.numbered("table", self.table_count, self.cell_inlines(caption[1]))
+        table = Table(self.new_id("tbl"), line, header, rows, caption_inlines)
+        self.anchor(crossrefs.attr_id(attr) + crossrefs.labels_in(caption), table.id)
+        return table
 
     def cell_inlines(self, blocks: list[dict[str, Any]]) -> tuple[Inline, ...]:
         """The inline content of a few blocks (a cell, a caption), blocks joined by a line break."""
@@ -293,19 +318,36 @@ class BodyTranslator:
             if out and inlines:
                 out.append(LineBreak())
             out.extend(inlines)
-        return tuple(out)
+        if out and isinstance(out[-1], Text):  # a \label at the end leaves its space behind
+            out[-1] = Text(out[-1].text.rstrip())
+        return tuple(node for node in out if not (isinstance(node, Text) and not node.text))
 
     def figure(self, content: Any, line: int) -> Iterator[Block]:
-        _attr, caption, blocks = content
-        caption_inlines = self.cell_inlines(caption[1])
+        attr, caption, blocks = content
+        self.figure_count += 1
+        plain_caption = self.cell_inlines(caption[1])
+        caption_inlines = self.numbered("figure", self.figure_count, plain_caption)
         images = [n for n in _walk(blocks) if n.get("t") == "Image"]
         if not images:
             yield from self.blocks(blocks)
             return
         for index, image in enumerate(images):
-            src, alt, missing = self.image(image["c"], caption_inlines)
-            yield Figure(self.new_id("fig"), line, src, alt, caption_inlines if index == len(images) - 1 else (),
-                         missing)
+            src, alt, missing = self.image(image["c"], plain_caption)
+            figure = Figure(self.new_id("fig"), line, src, alt, caption_inlines if index == len(images) - 1 else (),
+                            missing)
+            if index == 0:
+                self.anchor(crossrefs.attr_id(attr) + crossrefs.labels_in(caption) + crossrefs.labels_in(blocks),
+                            figure.id)
+            yield figure
+
+    def numbered(self, kind: str, number: int, caption: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """A caption with its number in front, "Figure 2: ...", as the references call it."""
+        prefix = crossrefs.caption_prefix(kind, number, self.links.lang, plain_text(caption))
+        return _merge_text([Text(prefix), *caption]) if prefix else caption
+
+    def anchor(self, labels: list[str], element_id: str) -> None:
+        for label in labels:
+            self.anchors.setdefault(label, element_id)
 
     def image(self, content: Any, caption: tuple[Inline, ...]) -> tuple[str, str, str]:
         """An image's source, text alternative and, if it cannot be shown, why not.
@@ -337,6 +379,10 @@ class BodyTranslator:
         if fmt in ("tex", "latex") and LAYOUT_TEX.match(text.strip()):
             return
         if fmt in ("tex", "latex"):
+            expanded = self.links.expand_raw({"t": "RawBlock", "c": [fmt, text]})
+            if expanded:  # a raw table or figure environment: Pandoc's LaTeX reader makes it real
+                yield from self.blocks(expanded, advance=False)
+                return
             self.warn(text.strip()[:20], f"raw LaTeX is shown as it is written: {_short(text)}")
         yield Paragraph(self.new_id("p"), line, (Text(text.strip()),))
 
@@ -397,16 +443,39 @@ class BodyTranslator:
         elif kind == "Span":
             yield from self._nested(content[1])
         elif kind == "Cite":
-            yield self.citation(content[0])
+            ids = [item["citationId"] for item in content[0]]
+            if all(crossrefs.CROSSREF_KEY.match(i) and i not in self.numbers for i in ids):
+                mode = content[0][0]["citationMode"]["t"]
+                yield from self.crossref(ids, "suppress-author" if mode == "SuppressAuthor" else "autoref",
+                                         plain_text_of(content[1]))
+            else:
+                yield self.citation(content[0])
 
     def raw_inline(self, fmt: str, text: str) -> Iterator[Inline]:
         if fmt == "html" and HTML_COMMENT.match(text):
             return
         if fmt in ("tex", "latex"):
-            if LAYOUT_TEX.match(text.strip()):
+            if LAYOUT_TEX.match(text.strip()) or crossrefs.LABEL.fullmatch(text.strip()):
+                return  # a label is where a reference points, nothing to show
+            ref = crossrefs.REF.match(text.strip())
+            if ref:
+                yield from self.crossref([label.strip() for label in ref.group(2).split(",")], ref.group(1).lower(),
+                                         text)
                 return
             self.warn(text[:20], f"raw LaTeX is shown as it is written: {_short(text)}")
         yield Text(text)
+
+    def crossref(self, labels: list[str], command: str, written: str) -> Iterator[Inline]:
+        for index, label in enumerate(labels):
+            if index:
+                yield Text(", ")
+            target = self.links.labels.targets.get(label)
+            if target is None:
+                self.warn(label, f"'{written.strip()}' refers to '{label}', which no figure, table, equation or "
+                          "heading is labelled with; the label is shown instead")
+                yield Text(f"[{label}]")
+            else:
+                yield CrossRef(label, crossrefs.reference_text(target, self.links.lang, command))
 
     def note(self, blocks: list[dict[str, Any]]) -> FootnoteRef:
         key = json.dumps(blocks, sort_keys=True)
@@ -434,7 +503,7 @@ class BodyTranslator:
         for item in items:
             key = item["citationId"]
             if key not in self.numbers:
-                known = ", ".join(self.known_keys) or "none"
+                known = ", ".join(sorted(self.links.known_keys)) or "none"
                 at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
                 raise self.fail(at_key, f"unknown citation key '@{key}' (known keys: {known})")
             keys.append(key)
@@ -452,7 +521,7 @@ class BodyTranslator:
             locator="; ".join(locators),
             prefix=" ".join(prefixes),
             mode=mode,
-            authors=self.author_text(keys[0]) if mode == "author-in-text" else "",
+            authors=self.links.author_text(keys[0]) if mode == "author-in-text" else "",
         )
         self.citations.append(citation)
         return citation

@@ -89,6 +89,15 @@ class FootnoteRef:
 
 
 @dataclass(frozen=True)
+class CrossRef:
+    """A reference to a figure, table, equation or section of the article: "Figure 2"."""
+
+    kind: ClassVar[str] = "crossref"
+    target: str  # the id of the element it points at
+    text: str
+
+
+@dataclass(frozen=True)
 class Image:
     """An image inside running text (a badge, a symbol); a figure is a block of its own.
     ``missing`` says why it is not shown (a remote image is never fetched)."""
@@ -108,8 +117,8 @@ class Abbreviation:
     spoken: str
 
 
-Inline: TypeAlias = (Text | Emphasis | Strong | Styled | Code | LineBreak | Link | Image | Citation | FootnoteRef
-                      | Abbreviation)
+Inline: TypeAlias = (Text | Emphasis | Strong | Styled | Code | LineBreak | Link | CrossRef | Image | Citation
+                      | FootnoteRef | Abbreviation)
 
 # ----------------------------------------------------------------- block nodes
 
@@ -363,6 +372,8 @@ def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:
             yield node.text, False
         elif isinstance(node, Abbreviation):
             yield node.term, False
+        elif isinstance(node, CrossRef):
+            yield node.text, False
         elif isinstance(node, LineBreak):
             yield " ", False
         elif isinstance(node, Emphasis | Strong | Styled | Link):

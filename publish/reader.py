@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from publish import assets, bibliography, citations, language, pandoc, transforms
-from publish.body import BodyTranslator, SourcePlaces, cited_keys
+from publish import assets, bibliography, citations, crossrefs, language, pandoc, transforms
+from publish.body import BodyTranslator, Links, SourcePlaces, cited_keys, plain_text_of
 from publish.errors import SourceError
 from publish.frontmatter import CONTROL, Fields, FrontMatter, misspelt_key, split
 from publish.ids import RESERVED_IDS, IdPool, reference_id, slugify
@@ -40,6 +41,7 @@ __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "affiliations", "date", "year",
               "publisher", "description", "abstract", "keywords", "tags", "rights", "doi", "papersize", "csl",
               "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations")
+RAW_ENVIRONMENT = re.compile(r"^\s*\\begin\{(table|figure|tabular|longtable)\*?\}")
 # Names that say nothing about the article: its slug is sought elsewhere.
 GENERIC_NAMES = frozenset({"article", "paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss",
                            "paper-joss", "jossarticle", "text", "src", "source", "content"})
@@ -122,12 +124,17 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     numbers = {entry.key: entry.number for entry in entries}
     used_ids = IdPool(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
     ref_ids = {entry.key: used_ids.unique(reference_id(entry.key)) for entry in entries}
-    author_text = citations.in_text_authors(items)
+    if not meta.lang:
+        meta = replace(meta, lang=_language_of(plain_text_of(body_ast["blocks"]), path, front, fields))
+    expand_raw = _raw_environments(path)
+    links = Links(numbers, citations.in_text_authors(items), tuple(all_keys),
+                  crossrefs.collect(body_ast["blocks"], lambda node: plain_text_of(node["c"][2]), expand_raw),
+                  meta.lang, expand_raw)
 
     def translator(ast: dict[str, Any], text: str, first_line: int, prefix: str,
                    fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:
-        reader = BodyTranslator(path, SourcePlaces(text, first_line, fixed), numbers, prefix, used_ids.unique,
-                                limits.max_depth, author_text, all_keys)
+        reader = BodyTranslator(path, SourcePlaces(text, first_line, fixed), prefix, used_ids.unique,
+                                limits.max_depth, links)
         return reader, reader.blocks(ast["blocks"])
 
     body_reader, body = translator(body_ast, front.body, front.body_line, "", False)
@@ -135,8 +142,6 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
             in BIBLIOGRAPHY_TITLES:
         body = body[:-1]  # the paper's own empty "References": every edition's bibliography stands there
     _require_text(body, front.body_line, path)
-    if not meta.lang:
-        meta = replace(meta, lang=_language_of(body, path, front, fields))
     disclaimer: tuple[Block, ...] = ()
     readers = [body_reader]
     if disclaimer_ast:
@@ -172,7 +177,8 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     # Every image is checked here, once, so a bad one is one error rather than one per edition.
     for figure in assets.figures(document):
         assets.resolve(document, figure, limits)
-    return transforms.mark_abbreviations(document)
+    anchors = {label: target for reader in readers for label, target in reader.anchors.items()}
+    return transforms.mark_abbreviations(transforms.resolve_crossrefs(document, anchors))
 
 
 def _nocite(value: Any) -> set[str]:
@@ -181,10 +187,29 @@ def _nocite(value: Any) -> set[str]:
     return {key for text in texts if isinstance(text, str) for key in re.findall(r"@\{?([^\s,;{}]+)", text)}
 
 
-def _language_of(body: tuple[Block, ...], path: Path, front: FrontMatter, fields: Fields) -> str:
+def _raw_environments(path: Path) -> Callable[[dict[str, Any]], list[dict[str, Any]] | None]:
+    """Raw LaTeX table and figure environments as blocks, read by Pandoc's LaTeX reader (once
+    each: the labels are collected before the text is translated)."""
+    done: dict[str, list[dict[str, Any]] | None] = {}
+
+    def expand(node: dict[str, Any]) -> list[dict[str, Any]] | None:
+        text = node["c"][1]
+        if not RAW_ENVIRONMENT.match(text):
+            return None
+        if text not in done:
+            try:
+                blocks = pandoc.run(["-f", "latex", "-t", "json"], text, path).get("blocks")
+            except SourceError:
+                blocks = None  # then it stays text, with a warning
+            done[text] = blocks if isinstance(blocks, list) and blocks else None
+        return done[text]
+
+    return expand
+
+
+def _language_of(words: str, path: Path, front: FrontMatter, fields: Fields) -> str:
     """The body's language when the front matter has no ``lang``: kept, with a warning, only if
     the identifier is sure; otherwise the writer is asked for it."""
-    words = " ".join(plain_text(b.children) for b in walk_blocks(body) if isinstance(b, Paragraph | Heading))
     code, confidence = language.detect(words)
     line, col = front.key_places.get("title", (2, 1))
     if confidence < language.CONFIDENCE:

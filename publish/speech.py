@@ -21,6 +21,7 @@ from publish.model import (
     Citation,
     Code,
     CodeBlock,
+    CrossRef,
     Document,
     Emphasis,
     Figure,
@@ -110,6 +111,8 @@ def speak(nodes: tuple[Inline, ...], read_citations: bool = False) -> str:
             if read_citations:
                 nums = " and ".join(str(n) for n in node.numbers)
                 out.append(f" (reference{'s' if len(node.numbers) > 1 else ''} {nums})")
+        elif isinstance(node, CrossRef):
+            out.append(node.text)
         elif isinstance(node, Image):
             out.append(f" (image: {node.alt}) ")
         elif isinstance(node, FootnoteRef):

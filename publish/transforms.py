@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from publish.model import (
     Abbreviation,
     Block,
     BlockQuote,
+    CrossRef,
     Document,
     Heading,
     Inline,
@@ -74,25 +76,48 @@ def mark_abbreviations(document: Document) -> Document:
     terms = "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)({terms})(?!\w)")
 
+    def mark(node: Inline) -> list[Inline]:
+        if not isinstance(node, Text):
+            return [node]
+        out: list[Inline] = []
+        pos = 0
+        for match in pattern.finditer(node.text):
+            if match.start() > pos:
+                out.append(Text(node.text[pos : match.start()]))
+            a = by_term[match.group()]
+            out.append(Abbreviation(a.term, a.expansion, a.spoken))
+            pos = match.end()
+        if pos < len(node.text):
+            out.append(Text(node.text[pos:]))
+        return out
+
+    return map_inlines(document, mark, into_links=False)  # a URL's text must stay as written
+
+
+def resolve_crossrefs(document: Document, anchors: dict[str, str]) -> Document:
+    """Point each cross-reference, written with its label, at the id of the element it names."""
+
+    def resolve(node: Inline) -> list[Inline]:
+        if not isinstance(node, CrossRef):
+            return [node]
+        target = anchors.get(node.target)
+        return [dataclasses.replace(node, target=target)] if target else [Text(node.text)]
+
+    return map_inlines(document, resolve)
+
+
+def map_inlines(document: Document, change: Callable[[Inline], list[Inline]], into_links: bool = True) -> Document:
+    """The document with every inline node (text, captions, cells, notes, references) changed."""
+
     def inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for node in nodes:
-            if isinstance(node, Text):
-                pos = 0
-                for match in pattern.finditer(node.text):
-                    if match.start() > pos:
-                        out.append(Text(node.text[pos : match.start()]))
-                    a = by_term[match.group()]
-                    out.append(Abbreviation(a.term, a.expansion, a.spoken))
-                    pos = match.end()
-                if pos < len(node.text):
-                    out.append(Text(node.text[pos:]))
-            elif isinstance(node, Link):
-                out.append(node)  # a URL's text must stay as written
-            elif hasattr(node, "children"):
-                out.append(dataclasses.replace(node, children=inlines(node.children)))  # type: ignore[arg-type]
-            else:
+            if isinstance(node, Link) and not into_links:
                 out.append(node)
+            elif hasattr(node, "children"):
+                out.extend(change(dataclasses.replace(node, children=inlines(node.children))))  # type: ignore[arg-type]
+            else:
+                out.extend(change(node))
         return tuple(out)
 
     def rewrite(value: Any) -> Any:

@@ -436,7 +436,7 @@ def test_everything_figure(everything: Document) -> None:
     figure = figures[0]
     assert figure.src == "images/chart.png"
     assert figure.alt == "A bar chart with four bars rising from left to right"
-    assert plain_text(figure.caption) == "Reading speed by font size"
+    assert plain_text(figure.caption) == "Figure 1: Reading speed by font size"  # numbered as papers are
     assert figure.line == position(EVERYTHING, "![Reading speed")[0]
     image = assets.resolve(everything, figure)
     assert image.read_bytes().startswith(b"\x89PNG")

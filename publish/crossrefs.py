@@ -1,0 +1,144 @@
+"""Cross-references as papers write them: LaTeX's ``\\label``/``\\ref``/``\\autoref`` (JOSS),
+pandoc-crossref's ``{#fig:x}`` and ``@fig:x``, Quarto's ``#fig-x`` and ``@fig-x``.
+
+Figures and tables are numbered in reading order, labelled or not, as a printed paper numbers
+them; a reference becomes a link whose text is "Figure 2", "Table 1", "Equation 3" (or, for a
+section, its title: the editions do not number their headings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+LABEL = re.compile(r"\\label\{([^{}]+)\}")
+REF = re.compile(r"^\\(autoref|Autoref|cref|Cref|ref|eqref|pageref)\{([^{}]+)\}$")
+# Citation keys that are cross-references (pandoc-crossref, Quarto), and what they point at.
+PREFIXES = {"fig": "figure", "tbl": "table", "tab": "table", "eq": "equation", "sec": "section",
+            "lst": "listing"}
+CROSSREF_KEY = re.compile(r"^(fig|tbl|tab|eq|sec|lst)[:-]", re.I)
+# An author's own "Figure 3:" at the start of a caption: the number is not added twice.
+NUMBERED_CAPTION = re.compile(r"^\s*(fig(ure)?|table|tab)\.?\s*\d+", re.I)
+NAMES = {
+    "en": {"figure": "Figure", "table": "Table", "equation": "Equation", "listing": "Listing", "section": "Section"},
+    "es": {"figure": "Figura", "table": "Tabla", "equation": "Ecuación", "listing": "Listado", "section": "Sección"},
+    "fr": {"figure": "Figure", "table": "Tableau", "equation": "Équation", "listing": "Listing",
+           "section": "Section"},
+    "de": {"figure": "Abbildung", "table": "Tabelle", "equation": "Gleichung", "listing": "Listing",
+           "section": "Abschnitt"},
+    "pt": {"figure": "Figura", "table": "Tabela", "equation": "Equação", "listing": "Listagem", "section": "Seção"},
+    "it": {"figure": "Figura", "table": "Tabella", "equation": "Equazione", "listing": "Listato",
+           "section": "Sezione"},
+}
+
+
+@dataclass
+class Target:
+    kind: str  # figure, table, equation, section
+    number: int  # 0 for a section
+    title: str = ""  # a section's heading text
+
+
+@dataclass
+class Labels:
+    """Every label of a text and what it names, found before the text is translated so that a
+    reference may come before its target."""
+
+    targets: dict[str, Target] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, labels: list[str], title: str = "") -> int:
+        number = 0
+        if kind != "section":
+            number = self.counts[kind] = self.counts.get(kind, 0) + 1
+        for label in labels:
+            self.targets.setdefault(label, Target(kind, number, title))
+        return number
+
+
+def labels_in(value: Any) -> list[str]:
+    """``\\label{...}`` commands anywhere inside an AST value (a caption, a heading, math)."""
+    found: list[str] = []
+    for node in _nodes(value):
+        if (node["t"] == "RawInline" and node["c"][0] in ("tex", "latex")) or node["t"] == "Math":
+            found += LABEL.findall(node["c"][1])
+    return found
+
+
+def attr_id(attr: Any) -> list[str]:
+    return [attr[0]] if attr and attr[0] else []
+
+
+def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels:
+    """The labels of blocks in reading order. ``words(node)`` gives a node's text (a section's
+    title); ``expand_raw(block)`` gives the blocks of a raw LaTeX figure or table, or None."""
+    labels = Labels()
+
+    def visit(value: Any, outer: list[str]) -> None:
+        """``outer``: the labels of a Div around a lone figure or table (LaTeX's reader makes one)."""
+        if isinstance(value, list):
+            for item in value:
+                visit(item, [])
+            return
+        if not isinstance(value, dict):
+            return
+        kind = value.get("t")
+        if kind == "RawBlock":
+            visit(expand_raw(value) or [], [])
+            return
+        if kind == "Div" and value["c"][0][0] and value["c"][1] and value["c"][1][0]["t"] in ("Table", "Figure"):
+            visit(value["c"][1][0], attr_id(value["c"][0]))
+            visit(value["c"][1][1:], [])
+            return
+        if kind == "Figure":
+            labels.add("figure", outer + attr_id(value["c"][0]) + labels_in(value["c"][1]) + labels_in(value["c"][2]))
+        elif kind == "Table":
+            labels.add("table", outer + attr_id(value["c"][0]) + labels_in(value["c"][1]))
+        elif kind == "Header":
+            found = attr_id(value["c"][1]) + labels_in(value["c"][2])
+            if found:
+                labels.add("section", found, words(value))
+        elif kind == "Math" and value["c"][0]["t"] == "DisplayMath":
+            found = labels_in(value)
+            if found:
+                labels.add("equation", found)
+        for child in value.values():
+            visit(child, [])
+
+    visit(blocks, [])
+    return labels
+
+
+def reference_text(target: Target, lang: str, command: str = "autoref") -> str:
+    """What a reference says: "Figure 2" (``\\autoref``, ``@fig:x``), "2" (``\\ref``,
+    ``[-@fig:x]``), "(3)" (``\\eqref``); a section by its title."""
+    if target.kind == "section":
+        return target.title
+    if command in ("ref", "pageref", "suppress-author"):
+        return str(target.number)
+    if command == "eqref":
+        return f"({target.number})"
+    names = NAMES.get(lang.split("-")[0].lower(), NAMES["en"])
+    return f"{names.get(target.kind, target.kind.title())} {target.number}"
+
+
+def caption_prefix(kind: str, number: int, lang: str, caption_text: str) -> str:
+    """ "Figure 2: " before a caption, unless the author wrote the number in it already."""
+    if not caption_text or NUMBERED_CAPTION.match(caption_text):
+        return ""
+    names = NAMES.get(lang.split("-")[0].lower(), NAMES["en"])
+    return f"{names[kind]} {number}: "
+
+
+def _nodes(value: Any) -> Iterator[dict[str, Any]]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
