@@ -48,6 +48,11 @@ def file_items(value: Any, article_dir: Path, path: Path, line: int,
             seen.add(key.lower())
             if not item.get("type"):
                 item["type"] = FALLBACK_TYPE
+            for field in [f for f, v in item.items() if isinstance(v, dict) and v.get("date-parts") == []]:
+                del item[field]  # "year = {submitted}": no date Pandoc could read, so none (n.d.)
+            if not str(item.get("title", "")).strip():
+                warnings.append(SourceWarning(str(path), line, 1, f"the reference '{key}' in '{name}' has no title"))
+                item["title"] = key
             items.append(item)
     return items
 

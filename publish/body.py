@@ -378,6 +378,12 @@ class BodyTranslator:
             return
         if fmt in ("tex", "latex") and LAYOUT_TEX.match(text.strip()):
             return
+        if fmt in ("tex", "latex") and crossrefs.MATH_ENVIRONMENT.match(text):
+            self.warn(text.strip()[:20], f"math is shown as TeX for now: {_short(text)}")
+            paragraph = Paragraph(self.new_id("p"), line, (Code(text.strip()),))
+            self.anchor(crossrefs.LABEL.findall(text), paragraph.id)
+            yield paragraph
+            return
         if fmt in ("tex", "latex"):
             expanded = self.links.expand_raw({"t": "RawBlock", "c": [fmt, text]})
             if expanded:  # a raw table or figure environment: Pandoc's LaTeX reader makes it real
@@ -457,6 +463,10 @@ class BodyTranslator:
         if fmt in ("tex", "latex"):
             if LAYOUT_TEX.match(text.strip()) or crossrefs.LABEL.fullmatch(text.strip()):
                 return  # a label is where a reference points, nothing to show
+            if crossrefs.MATH_ENVIRONMENT.match(text):
+                self.warn(text.strip()[:20], f"math is shown as TeX for now: {_short(text)}")
+                yield Code(text.strip())
+                return
             ref = crossrefs.REF.match(text.strip())
             if ref:
                 yield from self.crossref([label.strip() for label in ref.group(2).split(",")], ref.group(1).lower(),

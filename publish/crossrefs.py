@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LABEL = re.compile(r"\\label\{([^{}]+)\}")
+MATH_ENVIRONMENT = re.compile(r"^\s*\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)\*?\}")
 REF = re.compile(r"^\\(autoref|Autoref|cref|Cref|ref|eqref|pageref)\{([^{}]+)\}$")
 # Citation keys that are cross-references (pandoc-crossref, Quarto), and what they point at.
 PREFIXES = {"fig": "figure", "tbl": "table", "tab": "table", "eq": "equation", "sec": "section",
@@ -85,6 +86,11 @@ def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels
         if not isinstance(value, dict):
             return
         kind = value.get("t")
+        if kind in ("RawBlock", "RawInline") and MATH_ENVIRONMENT.match(value["c"][1]):
+            found = LABEL.findall(value["c"][1])
+            if found:
+                labels.add("equation", found)
+            return
         if kind == "RawBlock":
             visit(expand_raw(value) or [], [])
             return

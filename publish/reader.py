@@ -74,6 +74,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     fields = Fields(front, path)
     misspelt_key(front, path, KNOWN_KEYS, OTHER_TOOLS_KEYS)
     _refuse_control_characters(front.body, front.body_line, path)
+    article_dir = path.parent
     people, affiliations = read_people(front.data, front.lines, path)
     meta = Metadata(
         title=fields.text("title", required=True),
@@ -89,9 +90,8 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         rights=fields.text("rights"),
         doi=fields.text("doi"),
         papersize=fields.papersize(),
-        csl_style=fields.text("csl") or "apa",
+        csl_style=_style_name(fields, article_dir),
     )
-    article_dir = path.parent
     references_given = front.data.get("references")
     if isinstance(references_given, list) and len(references_given) > limits.max_references:
         raise fields.error("references", f"the article has {len(references_given):,} references, over the limit "
@@ -119,7 +119,8 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     nocite = _nocite(front.data.get("nocite"))
     all_keys = [item["id"] for item in (*inline_items, *from_files)]
     items = [item for item in (*inline_items, *from_files) if "*" in nocite or item["id"] in cited | nocite]
-    style = citations.load_style(meta.csl_style, article_dir, path, front.lines.get("csl", 2))
+    style = citations.load_style(meta.csl_style, article_dir, path,
+                                 front.lines.get("csl", front.lines.get("citation-style", 2)))
     entries = citations.bibliography(items, [lines_of.get(item["id"], bib_line) for item in items], style, path)
     numbers = {entry.key: entry.number for entry in entries}
     used_ids = IdPool(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
@@ -179,6 +180,20 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         assets.resolve(document, figure, limits)
     anchors = {label: target for reader in readers for label, target in reader.anchors.items()}
     return transforms.mark_abbreviations(transforms.resolve_crossrefs(document, anchors))
+
+
+def _style_name(fields: Fields, article_dir: Path) -> str:
+    """The CSL style: ``csl`` (or ``citation-style``). A style file that is not in the article's
+    folder is a warning, not an error: the packaged style of that name if there is one (JOSS
+    papers name ``apa.csl`` and ship none), else APA."""
+    name = fields.text("csl") or fields.text("citation-style") or "apa"
+    if not name.endswith(".csl") or (article_dir / name).is_file():
+        return name
+    fallback = Path(name).stem if citations.style_exists(Path(name).stem) else "apa"
+    line, col = fields.front.key_places.get("csl", fields.front.key_places.get("citation-style", (2, 1)))
+    fields.warnings.append(SourceWarning(str(fields.path), line, col, f"the CSL style '{name}' is not in the "
+                                         f"article's folder, so the packaged style '{fallback}' is used"))
+    return fallback
 
 
 def _nocite(value: Any) -> set[str]:

@@ -66,3 +66,17 @@ def test_the_links_land_on_the_page(document: Document, tmp_path: Path) -> None:
     assert len(targets) == 8
     assert all(f'id="{target}"' in markup for target in targets)
     assert "\\autoref" not in markup and "\\label" not in markup and "@fig" not in markup
+
+
+def test_equations_in_raw_environments_and_display_math(tmp_path: Path) -> None:
+    path = tmp_path / "eq" / "article.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: T\nlang: en\n---\n\nAs \\autoref{eq:first} and \\eqref{eq:second} show.\n\n"
+                    "\\begin{equation}\\label{eq:first}\nE = mc^2\n\\end{equation}\n\n"
+                    "$$ a^2 + b^2 = c^2 \\label{eq:second} $$\n", encoding="utf-8")
+    document = read_article(path)
+    first, *rest = [b for b in document.body if isinstance(b, Paragraph)]
+    refs = [n for n in first.children if isinstance(n, CrossRef)]
+    assert [r.text for r in refs] == ["Equation 1", "(2)"]
+    assert [r.target for r in refs] == [rest[0].id, rest[1].id]
+    assert sum("math is shown as TeX" in w.message for w in document.warnings) == 2

@@ -130,3 +130,24 @@ def test_strict_makes_a_warning_an_error(tmp_path: Path, capsys: pytest.CaptureF
     assert not (tmp_path / "dist" / "joss-like").exists()
     assert main(["build", str(JOSS_LIKE), "--out", str(tmp_path / "dist"), "--format", "large-print"]) == 0
     assert "warning: the reference 'Ramsay:1998'" in capsys.readouterr().err
+
+
+def test_a_missing_csl_file_is_a_warning_and_the_packaged_style_stands_in(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: T\nlang: en\ncsl: apa.csl\nreferences:\n  - {id: k, type: book, title: K}\n---\n\n"
+                    "Text [@k].\n", encoding="utf-8")
+    document = read_article(path)
+    assert document.meta.csl_style == "apa"
+    (warning,) = document.warnings
+    assert (warning.line, warning.col) == (4, 1) and "'apa.csl' is not in the article's folder" in warning.message
+
+
+def test_a_bibtex_year_pandoc_cannot_read_gives_no_date(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    (path.parent / "refs.bib").write_text("@article{k, author={Jensen, A.}, title={Iotools}, year={submitted}}\n",
+                                          encoding="utf-8")
+    path.write_text("---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\nText [@k].\n", encoding="utf-8")
+    (reference,) = read_article(path).references
+    assert "Jensen, A. (n.d.). Iotools." in plain_text(reference.children)
