@@ -8,6 +8,7 @@ macros call: ``href`` (where an id lives), ``image_src`` (how an image is refere
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from publish.model import Document, plain_text
+from publish.model import Document, Link, Text, plain_text
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -26,12 +27,35 @@ def environment(*template_dirs: Path) -> jinja2.Environment:
 
     One per set of folders, kept: it keeps its compiled templates, which every article
     would otherwise compile again (it still reloads a template whose file changed)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*template_dirs, SHARED_TEMPLATES]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals["url_pieces"] = url_pieces
+    return env
+
+
+# A link that shows a web address rather than words: a DOI or URL in a reference, an autolink.
+_SHOWN_URL = re.compile(r"(?:https?://|ftp://|www\.|doi:)\S+", re.IGNORECASE)
+# Each piece ends just after a run of slashes or a full stop: the only places a URL may break.
+_URL_PIECE = re.compile(r"[^/.]*(?:/+|\.)|[^/.]+")
+
+
+def url_pieces(link: Link) -> list[str]:
+    """The pieces a link's shown web address may break between, or [] if it shows words.
+
+    Breaking only after "/" or "." keeps each line of a DOI a real prefix of it, with no
+    hyphen that a reader might type; the templates put a <wbr/> between the pieces."""
+    if len(link.children) != 1 or not isinstance(link.children[0], Text):
+        return []
+    text = link.children[0].text
+    if not text or any(char.isspace() for char in text):
+        return []
+    if text != link.href and not _SHOWN_URL.fullmatch(text):
+        return []
+    return _URL_PIECE.findall(text)
 
 
 @dataclass(frozen=True)

@@ -370,6 +370,33 @@ def _finisher(document: Any, pdf: pydyf.PDF) -> None:
             )
 
 
+def _drop_covered_links(document: Any) -> None:
+    """One link annotation for a link, not one more for each box inside it.
+
+    WeasyPrint 70 gives every box that inherits a link its own annotation and ``OBJR``: the
+    pieces of a shown URL (see publish/templates/blocks.html.j2) would make one DOI a dozen
+    links to a screen reader.  A box inheriting a link whose area lies within the area of a
+    box that carries the same link adds nothing, and loses its annotation.
+    """
+    for page in document.pages:
+        owners: list[tuple[str, tuple[float, ...]]] = []
+        kept = []
+        for link in page.links:
+            _link_type, target, rectangle, box = link
+            if box.link is not None:
+                owners.append((target, rectangle))
+            elif any(target == owner and _within(rectangle, area) for owner, area in owners):
+                continue
+            kept.append(link)
+        page.links = kept
+
+
+def _within(inner: tuple[float, ...], outer: tuple[float, ...], slack: float = 0.01) -> bool:
+    """Whether the rectangle (x1, y1, x2, y2) ``inner`` lies within ``outer``."""
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
 def page_starts(document: Any, id_tags: dict[str, str]) -> list[str | None]:
     """First content block starting on each page of a rendered WeasyPrint document.
 
@@ -500,6 +527,7 @@ def write_pdf(
                     "resources were refused or missing; no PDF written",
                     [str(failure) for failure in failures],
                 )
+            _drop_covered_links(document)
             with _tracking_struct_sources() as struct_sources:
                 raw = document.write_pdf(finisher=_finisher, pdf_variant=PDF_VARIANT)
         finally:
