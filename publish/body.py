@@ -340,6 +340,15 @@ class BodyTranslator:
                             figure.id)
             yield figure
 
+    def text_only(self, inlines: list[dict[str, Any]]) -> str:
+        """The plain text of inlines that are not shown as such (an image's description, which
+        Pandoc also makes its caption): citations and notes in it are not counted twice."""
+        citations, counters, notes = len(self.citations), dict(self.counters), dict(self.notes)
+        text = plain_text(self.inlines(inlines)).strip()
+        del self.citations[citations:]
+        self.counters, self.notes = counters, notes
+        return text
+
     def numbered(self, kind: str, number: int, caption: tuple[Inline, ...]) -> tuple[Inline, ...]:
         """A caption with its number in front, "Figure 2: ...", as the references call it."""
         prefix = crossrefs.caption_prefix(kind, number, self.links.lang, plain_text(caption))
@@ -356,7 +365,7 @@ class BodyTranslator:
         else the caption, else the file's name, each fallback with a warning: a PDF/UA figure
         must have one, and a remote image is never fetched."""
         (_ident, _classes, kv), description, (src, _title) = content
-        alt = dict(map(tuple, kv)).get("alt") or plain_text(self.inlines(description)).strip()
+        alt = dict(map(tuple, kv)).get("alt") or self.text_only(description)
         if not alt:
             alt = plain_text(caption).strip()
             if alt:

@@ -151,3 +151,20 @@ def test_a_bibtex_year_pandoc_cannot_read_gives_no_date(tmp_path: Path) -> None:
     path.write_text("---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\nText [@k].\n", encoding="utf-8")
     (reference,) = read_article(path).references
     assert "Jensen, A. (n.d.). Iotools." in plain_text(reference.children)
+
+
+def test_a_citation_in_a_figure_caption_is_counted_once(tmp_path: Path) -> None:
+    """Pandoc makes the description both the caption and the text alternative: the back link
+    from the reference must land on the caption's citation, the one the page shows."""
+    from publish.model import Citation, block_inlines
+
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    (path.parent / "chart.png").write_bytes((JOSS_LIKE.parents[1] / "everything" / "images" / "chart.png")
+                                            .read_bytes())
+    path.write_text("---\ntitle: T\nlang: en\nreferences:\n  - {id: k, type: book, title: K}\n---\n\n"
+                    "Text.\n\n![A chart as in [@k]](chart.png)\n", encoding="utf-8")
+    document = read_article(path)
+    shown = {n.id for n in block_inlines(document.body) if isinstance(n, Citation)}
+    (reference,) = document.references
+    assert reference.cited_by and set(reference.cited_by) <= shown
