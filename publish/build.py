@@ -166,10 +166,11 @@ def _refuse_shared_slugs(sources: Sequence[Path]) -> None:
                              "rename one of the folders")
 
 
-def article_info(document: Document) -> dict[str, str]:
-    """What the manifest says of the article itself."""
+def article_info(document: Document) -> dict[str, Any]:
+    """What the manifest says of the article itself, the warnings about its source included."""
     return {"slug": document.slug, "source": document.source, "title": document.meta.title,
-            "lang": document.meta.lang, "generator": f"accessible-publish {__version__}"}
+            "lang": document.meta.lang, "generator": f"accessible-publish {__version__}",
+            "warnings": [{"line": w.line, "col": w.col, "message": w.message} for w in document.warnings]}
 
 
 class _Article:

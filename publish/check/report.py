@@ -69,6 +69,7 @@ def report_data(result: ArticleResult) -> dict[str, Any]:
         "source": result.source,
         "result": result.status,
         "counts": result.counts(),
+        "source_warnings": list(result.source_warnings),
         "editions": [{"edition": e.name, "label": edition_info(e.name).label, "result": e.status,
                       "files": e.files, "checks": [check_data(c) for c in e.checks]} for e in editions],
     }

@@ -89,6 +89,7 @@ class ArticleResult:
     seconds: float = 0.0
     published: bool = False  # the report is in dist/<slug>/
     note: str = ""  # why it was not published, if not
+    source_warnings: tuple[str, ...] = ()  # the build's warnings about the source, "line:col: message"
 
     @property
     def status(self) -> Status:
@@ -253,7 +254,13 @@ def check_article(
         editions.append(EditionResult(name, files, [results[c.name] for n, c in plan if n == name]))
     return ArticleResult(article.slug, article.dist, str(manifest.get("title") or article.slug),
                          str(manifest.get("lang") or ""), str(manifest.get("source") or ""), editions,
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, source_warnings=_source_warnings(manifest))
+
+
+def _source_warnings(manifest: dict[str, Any]) -> tuple[str, ...]:
+    listed = manifest.get("warnings")
+    return tuple(f"{w.get('line')}:{w.get('col')}: {w.get('message')}" for w in listed
+                 if isinstance(w, dict)) if isinstance(listed, list) else ()
 
 
 def check_all(

@@ -130,16 +130,19 @@ def server() -> Iterator[http.server.HTTPServer]:
     httpd.shutdown()
 
 
-def test_network_image_is_refused_without_a_request(tmp_path: Path, server: http.server.HTTPServer,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_network_image_is_a_placeholder_without_a_request(tmp_path: Path, server: http.server.HTTPServer,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
     url = f"http://127.0.0.1:{server.server_address[1]}/x.png"
     folder = _article(tmp_path / "net", url)
-    code = main(["build", str(folder), "--out", str(tmp_path / "dist"), "-f", "pdf", "-q"])
-    assert code == 2
-    message = r"article\.md:8:1: the image 'http://127\.0\.0\.1:\d+/x\.png' is not a file"
+    code = main(["build", str(folder), "--out", str(tmp_path / "dist"), "-f", "pdf"])
+    assert code == 0
+    message = r"article\.md:8:\d+: warning: the image 'http://127\.0\.0\.1:\d+/x\.png' is not in the article's folder"
     assert re.search(message, capsys.readouterr().err)
     assert _Recorder.requests == []
-    assert not (tmp_path / "dist" / "net" / "net.pdf").exists()
+    built = tmp_path / "dist" / "net" / "net.pdf"
+    with pikepdf.open(built) as pdf:
+        assert not [x for page in pdf.pages for x in page.images]
+    assert "Image not included: it is on the network" in " ".join(extract_text(built).split())
 
 
 @pytest.mark.parametrize("image", ["/etc/passwd", "file:///etc/passwd", "../../../../../../etc/passwd"])
