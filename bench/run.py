@@ -146,7 +146,7 @@ def engines_once(argv: list[str]) -> None:
 
     from formats.audio.mp3 import QUALITY
     from formats.pdf import renderer as pdf
-    from formats.pdf.fonts import FAMILIES, font_face_css
+    from formats.pdf.fonts import families_for, font_face_css
     from formats.pdf.weasy import PDF_VARIANT, stylesheets
     from publish import assets, html
     from publish.reader import read_article
@@ -161,7 +161,7 @@ def engines_once(argv: list[str]) -> None:
     for edition in ("standard", "large-print"):
         started = time.perf_counter()
         fonts = FontConfiguration()
-        css = [weasyprint.CSS(string=font_face_css(FAMILIES), font_config=fonts),
+        css = [weasyprint.CSS(string=font_face_css(families_for(page)), font_config=fonts),
                *(weasyprint.CSS(filename=str(s), font_config=fonts) for s in stylesheets(edition, "a4"))]
         weasyprint.HTML(string=page, base_url=str(article.parent) + os.sep).write_pdf(
             stylesheets=css, font_config=fonts, pdf_variant=PDF_VARIANT)

@@ -102,11 +102,12 @@ class LocalPool:
 
     The pool keeps the time budget of each edition itself, from here. A worker says when an
     edition starts, once its engine is loaded, and the clock runs from then: waiting for a
-    worker to start or to load an engine is not the edition's time. An edition that runs past
-    its budget is stopped by killing the workers (only a process can be stopped inside
-    WeasyPrint's C code); the editions that were running beside it start again on new ones,
-    each with a fresh clock. Workers then render in their own process, with no child per
-    edition to fork.
+    worker to start or to load an engine is not the edition's time (a worker that has not
+    started an edition after ``limits.START_SECONDS`` is stuck: an internal error). An edition
+    that runs past its budget is stopped by killing the workers (only a process can be stopped
+    inside WeasyPrint's C code); the editions that were running beside it start again on new
+    ones, each with a fresh clock. Workers then render in their own process, with no child
+    per edition to fork.
     """
 
     def __init__(self, jobs: int, seconds: float | None) -> None:
@@ -116,6 +117,7 @@ class LocalPool:
         self._starts: SimpleQueue[tuple[int, float]] | None = None  # (mark, when it started), from the workers
         self._running: dict[concurrent.futures.Future[TaskResult], Task] = {}
         self._marks: dict[int, concurrent.futures.Future[TaskResult]] = {}  # the running tasks by their mark
+        self._handed: dict[concurrent.futures.Future[TaskResult], float] = {}  # when each was handed over
         self._deadlines: dict[concurrent.futures.Future[TaskResult], float] = {}  # of the started ones
         self._next_mark = itertools.count()
 
@@ -145,6 +147,7 @@ class LocalPool:
         self._running[future] = task
         if mark is not None:
             self._marks[mark] = future
+            self._handed[future] = time.monotonic()
 
     def wait(self) -> list[TaskResult]:
         while True:
@@ -152,13 +155,16 @@ class LocalPool:
             done = [future for future in self._running if future.done()]
             if done:
                 for future in done:
+                    self._handed.pop(future, None)
                     self._deadlines.pop(future, None)
                 self._marks = {m: f for m, f in self._marks.items() if f not in done}
                 return _collect(done, self._running)
             now = time.monotonic()
             overdue = [future for future, deadline in self._deadlines.items() if deadline <= now]
-            if overdue:
-                return self._stop_overdue(overdue)
+            stuck = [future for future, handed in self._handed.items()
+                     if future not in self._deadlines and handed + limits.START_SECONDS <= now]
+            if overdue or stuck:
+                return self._stop(overdue, stuck)
             concurrent.futures.wait(self._running, timeout=self._timeout(now),
                                     return_when=concurrent.futures.FIRST_COMPLETED)
 
@@ -173,21 +179,25 @@ class LocalPool:
                 self._deadlines[future] = started + self.seconds
 
     def _timeout(self, now: float) -> float | None:
-        """How long to wait for a result: until the first deadline, and, while a task has not
-        said it started, no longer than a budget, so that an edition starting meanwhile is
-        looked at again before its own deadline."""
+        """How long to wait for a result: until the first deadline; and while a task has not
+        said it started, no longer than a budget (an edition that starts meanwhile is looked at
+        again before its own deadline) nor past the time it has to start."""
         if self.seconds is None:
             return None
         waits = [deadline - now for deadline in self._deadlines.values()]
-        if len(self._deadlines) < len(self._running):
-            waits.append(self.seconds)
+        waits += [min(self.seconds, handed + limits.START_SECONDS - now)
+                  for future, handed in self._handed.items() if future not in self._deadlines]
         return max(0.0, min(waits)) if waits else None
 
-    def _stop_overdue(self, overdue: list[concurrent.futures.Future[TaskResult]]) -> list[TaskResult]:
-        """Fail the overdue tasks, kill every worker (which one runs which task is not known
-        here), and start the other running tasks again on new workers."""
+    def _stop(self, overdue: list[concurrent.futures.Future[TaskResult]],
+              stuck: list[concurrent.futures.Future[TaskResult]]) -> list[TaskResult]:
+        """Fail the overdue tasks and those whose worker never started them, kill every worker
+        (which one runs which task is not known here), and start the other running tasks
+        again on new workers."""
         assert self.seconds is not None and self._pool is not None
         results = [over_budget(self._running.pop(future), self.seconds) for future in overdue]
+        not_started = TimeoutError(f"it did not start the edition within {limits.START_SECONDS:g} s")
+        results += [crashed(self._running.pop(future), not_started) for future in stuck]
         again = list(self._running.values())
         workers: dict[int, multiprocessing.process.BaseProcess] = getattr(self._pool, "_processes", None) or {}
         for process in list(workers.values()):
@@ -200,6 +210,7 @@ class LocalPool:
     def close(self) -> None:
         self._running.clear()
         self._marks.clear()
+        self._handed.clear()
         self._deadlines.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

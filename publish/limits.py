@@ -46,6 +46,11 @@ class Limits:
 
 DEFAULT = Limits()
 
+# How long a process may take to begin an edition or a call (to start, import what the call
+# needs, load an engine) before it counts as stuck: not the source's time, so not the budget's.
+# Seconds on a loaded machine; ten times that is a process that will never start.
+START_SECONDS = 120.0
+
 
 class TimeBudgetExceeded(Exception):
     """A call took longer than its budget; its process (and every process it started) is gone."""
@@ -71,22 +76,27 @@ def call_within(seconds: float | None, fn: Callable[P, T], *args: P.args, **kwar
     kills that group itself if this process dies, so a killed build leaves nothing running.
     The result, or the exception, comes back pickled; files the child wrote stay where it wrote
     them. With ``seconds`` None the call runs here, with no child at all.
+
+    The clock starts when the child calls ``fn``: starting it (a fork server, the first time)
+    and importing what ``fn`` needs are not the call's time; they may take ``START_SECONDS``.
     """
     if seconds is None:
         return fn(*args, **kwargs)
     context: Any = multiprocessing.get_context(_start_method())  # typeshed's BaseContext lacks Process
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, os.getpid(), fn, args, kwargs), name="publish-budget")
-    deadline = time.monotonic() + seconds
     with frozen_heap():
         child.start()
     sender.close()  # ours closed, the pipe reports end-of-file if the child dies without answering
     answer: tuple[bool, Any, str] | None = None
     try:
         _own_group(child.pid)
-        if not receiver.poll(max(0.0, deadline - time.monotonic())):
-            raise TimeBudgetExceeded(seconds)
+        if not receiver.poll(START_SECONDS):
+            raise RuntimeError(f"the worker process did not start within {START_SECONDS:g} s")
         with contextlib.suppress(EOFError):  # the child died without answering
+            receiver.recv_bytes()  # the call starts
+            if not receiver.poll(seconds):
+                raise TimeBudgetExceeded(seconds)
             answer = receiver.recv()
         # Let the child finish exiting (it has answered) before its group is cleared below.
         wait([child.sentinel], timeout=5)
@@ -158,6 +168,7 @@ def _child(sender: Connection, parent: int, fn: Callable[..., Any], args: tuple[
            kwargs: dict[str, Any]) -> None:
     _own_group(None)
     exit_with_parent(parent, group=True)
+    sender.send_bytes(b"")  # the parent's clock starts
     try:
         payload: tuple[bool, Any, str] = (True, fn(*args, **kwargs), "")
     except BaseException as exc:

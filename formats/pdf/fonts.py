@@ -1,10 +1,10 @@
 """The packaged fonts of the PDF editions and their ``@font-face`` rules.
 
 The fonts come from PyPI packages (``fontpkg-literata``,
-``fontpkg-atkinson-hyperlegible``), so their location depends on the
-installation: the ``@font-face`` rules are generated at run time with
-``file:`` URLs, and the folders are added to the allowed roots of the
-stylesheet fetcher only.
+``fontpkg-atkinson-hyperlegible``, ``justmytype-western-core`` for the
+fallbacks), so their location depends on the installation: the ``@font-face``
+rules are generated at run time with ``file:`` URLs, and the folders are added
+to the allowed roots of the stylesheet fetcher only.
 
 Literata ships as two variable fonts (roman and italic, axes ``opsz`` and
 ``wght``).  WeasyPrint 70 would embed a variable font by instantiating it with
@@ -23,6 +23,11 @@ body size, 10.75pt = 14.33px; the large headings use a second family,
 ``Literata Display``, pinned at 24px (between the 22pt title and the 14.5pt
 section headings), so they keep the finer display design.  The sizes follow
 ``css/pdf.css``.
+
+Behind each text face the stylesheets list its packaged fallbacks (see publish/fonts.py):
+Noto Serif, STIX Two Math and Noto Sans Symbols 2 behind Literata; Noto Sans, Noto Sans
+Mono, Noto Sans Symbols 2 and STIX Two Math behind Atkinson Hyperlegible.  The variable Noto
+faces are pinned the same way as Literata, in the editions whose text needs them only.
 """
 
 from __future__ import annotations
@@ -34,49 +39,37 @@ import stat
 import tempfile
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
+from publish.fonts import (
+    ATKINSON_FAMILY,
+    NOTO_SANS,
+    NOTO_SANS_MONO,
+    NOTO_SANS_SYMBOLS,
+    NOTO_SERIF,
+    STIX_TWO_MATH,
+    FontFace,
+    FontFamily,
+    drawn,
+    static_font,
+    unicode_range,
+)
 from publish.limits import process_running
 
 __all__ = [
     "ATKINSON",
+    "FALLBACKS",
     "FAMILIES",
     "LITERATA",
     "LITERATA_DISPLAY",
+    "TEXT_FACES",
     "FontFace",
     "FontFamily",
+    "families_for",
     "font_face_css",
     "font_roots",
     "uncovered_characters",
 ]
-
-
-@dataclass(frozen=True)
-class FontFace:
-    file: str  # file name inside the package's files/ folder
-    weight: int
-    style: str  # "normal" | "italic"
-    # ``file`` is a variable font: use a static instance of it with ``wght`` pinned at
-    # ``weight`` and ``opsz`` at this optical size (CSS px).  None: ``file`` is used as is.
-    opsz: float | None = None
-
-
-@dataclass(frozen=True)
-class FontFamily:
-    css_name: str  # the name the stylesheets use in font-family
-    package: str  # importable package shipping the .ttf files
-    faces: tuple[FontFace, ...]
-
-    @property
-    def folder(self) -> Path:
-        return Path(str(files(self.package).joinpath("files"))).resolve()
-
-    def path(self, face: FontFace) -> Path:
-        """The packaged file of ``face`` (for an instanced face, the variable font)."""
-        return self.folder / face.file
 
 
 def _px(points: float) -> float:
@@ -87,15 +80,17 @@ _TEXT_OPSZ = _px(10.75)  # html { font-size } in css/pdf.css
 _DISPLAY_OPSZ = _px(18)  # between h1 (22pt) and h2 (14.5pt, 13pt in the back matter)
 _ROMAN = "Literata[opsz,wght].ttf"
 _ITALIC = "Literata-Italic[opsz,wght].ttf"
+_TEXT = (("opsz", _TEXT_OPSZ),)
+_DISPLAY = (("opsz", _DISPLAY_OPSZ),)
 
 LITERATA = FontFamily(
     css_name="Literata",
     package="fontpkg_literata",
     faces=(
-        FontFace(_ROMAN, 400, "normal", _TEXT_OPSZ),
-        FontFace(_ROMAN, 700, "normal", _TEXT_OPSZ),
-        FontFace(_ITALIC, 400, "italic", _TEXT_OPSZ),
-        FontFace(_ITALIC, 700, "italic", _TEXT_OPSZ),
+        FontFace(_ROMAN, 400, "normal", _TEXT),
+        FontFace(_ROMAN, 700, "normal", _TEXT),
+        FontFace(_ITALIC, 400, "italic", _TEXT),
+        FontFace(_ITALIC, 700, "italic", _TEXT),
     ),
 )
 
@@ -104,30 +99,34 @@ LITERATA_DISPLAY = FontFamily(
     css_name="Literata Display",
     package="fontpkg_literata",
     faces=(
-        FontFace(_ROMAN, 700, "normal", _DISPLAY_OPSZ),
-        FontFace(_ITALIC, 700, "italic", _DISPLAY_OPSZ),
+        FontFace(_ROMAN, 700, "normal", _DISPLAY),
+        FontFace(_ITALIC, 700, "italic", _DISPLAY),
     ),
 )
 
-ATKINSON = FontFamily(
-    css_name="Atkinson Hyperlegible",
-    package="fontpkg_atkinson_hyperlegible",
-    faces=(
-        FontFace("AtkinsonHyperlegible-Regular.ttf", 400, "normal"),
-        FontFace("AtkinsonHyperlegible-Bold.ttf", 700, "normal"),
-        FontFace("AtkinsonHyperlegible-Italic.ttf", 400, "italic"),
-        FontFace("AtkinsonHyperlegible-BoldItalic.ttf", 700, "italic"),
-    ),
-)
+ATKINSON = ATKINSON_FAMILY
 
-FAMILIES: tuple[FontFamily, ...] = (LITERATA, LITERATA_DISPLAY, ATKINSON)
+TEXT_FACES: tuple[FontFamily, ...] = (LITERATA, LITERATA_DISPLAY, ATKINSON)
+# Each fallback once: the two editions share STIX Two Math and Noto Sans Symbols 2.
+FALLBACKS: tuple[FontFamily, ...] = (NOTO_SERIF, NOTO_SANS, NOTO_SANS_MONO, STIX_TWO_MATH, NOTO_SANS_SYMBOLS)
+
+FAMILIES: tuple[FontFamily, ...] = (*TEXT_FACES, *FALLBACKS)
+
+
+def families_for(text: str) -> tuple[FontFamily, ...]:
+    """The families a document with ``text`` needs: the text faces, and each fallback that has
+    a character Literata or Atkinson Hyperlegible lacks.  Every ``@font-face`` costs WeasyPrint
+    a copy of the font and its registration with fontconfig, at each render: an article in
+    their characters alone renders as it did before there were fallbacks."""
+    lacking = {ord(char) for char in drawn(text)} - (LITERATA.covers & ATKINSON.covers)
+    return (*TEXT_FACES, *(family for family in FALLBACKS if lacking & family.covers))
 
 
 # -- static instances of the variable fonts -----------------------------------------
 
 _lock = threading.Lock()
 _folder: tuple[int, Path] | None = None  # (pid of the process that made it, the folder)
-_instances: dict[tuple[Path, int, float], Path] = {}
+_instances: dict[tuple[Path, FontFace], Path] = {}
 
 
 def _remove(folder: Path, owner: int) -> None:
@@ -182,34 +181,25 @@ def _instance_folder() -> Path:
     return _folder[1]
 
 
-def _make_static(source: Path, weight: int, opsz: float) -> bytes:
-    import uharfbuzz as hb
-
-    face = hb.Face(hb.Blob(source.read_bytes()))
-    request = hb.SubsetInput()
-    request.keep_everything()  # every glyph, table and OpenType feature: only the axes go
-    for axis, value in (("wght", weight), ("opsz", opsz)):
-        if not request.pin_axis_location(face, axis, value):
-            raise ValueError(f"{source.name} has no {axis!r} axis")
-    static = hb.subset(face, request)
-    if static is None or static.has_var_data:
-        raise RuntimeError(f"HarfBuzz could not make a static instance of {source.name}")
-    return bytes(static.blob.data)
-
-
 def _font_file(family: FontFamily, face: FontFace) -> Path:
     """The file the ``@font-face`` rule of ``face`` points at."""
     path = family.path(face)
     if not path.is_file():
         raise FileNotFoundError(f"font file missing from {family.package}: {path}")
-    if face.opsz is None:
+    if not face.prepared:
         return path
     with _lock:
         folder = _instance_folder()
-        key = (path, face.weight, face.opsz)
+        key = (path, face)
         if key not in _instances:
-            name = f"{path.stem.split('[')[0]}-wght{face.weight}-opsz{face.opsz:g}.ttf"
-            (folder / name).write_bytes(_make_static(path, face.weight, face.opsz))
+            pins = "".join(f"-{axis}{value:g}" for axis, value in (("wght", face.weight), *face.pins))
+            dropped = "".join(f"-no{tag}" for tag in face.drop)
+            name = f"{path.stem.split('[')[0]}{pins if face.variable else ''}{dropped}.ttf"
+            # Forked editions make a fallback they need in their parent's folder, perhaps two
+            # at once: each writes a file of its own and renames it, so none reads half a font.
+            temporary = folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
+            temporary.write_bytes(static_font(family, face))
+            os.replace(temporary, folder / name)
             _instances[key] = folder / name
         return _instances[key]
 
@@ -219,7 +209,7 @@ def font_roots(families: Iterable[FontFamily] = FAMILIES) -> list[Path]:
     roots: set[Path] = set()
     for family in families:
         roots.add(family.folder)
-        if any(face.opsz is not None for face in family.faces):
+        if any(face.prepared for face in family.faces):
             with _lock:
                 roots.add(_instance_folder())
     return sorted(roots)
@@ -227,6 +217,17 @@ def font_roots(families: Iterable[FontFamily] = FAMILIES) -> list[Path]:
 
 def _css_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unicode_range(family: FontFamily) -> str:
+    """The ``unicode-range`` descriptor of a family that draws only part of its font.
+
+    The ranges are those of the characters the font has, not the whole blocks: WeasyPrint
+    hands them to fontconfig as the font's character set, which Pango then trusts, so a
+    character in a block but not in the font would be drawn as a missing glyph."""
+    if not family.only:
+        return ""
+    return f"  unicode-range: {unicode_range(family.covers)};\n"
 
 
 def font_face_css(families: Iterable[FontFamily] = FAMILIES) -> str:
@@ -240,31 +241,15 @@ def font_face_css(families: Iterable[FontFamily] = FAMILIES) -> str:
                 f"  src: url({_css_string(_font_file(family, face).as_uri())}) format(\"truetype\");\n"
                 f"  font-weight: {face.weight};\n"
                 f"  font-style: {face.style};\n"
+                f"{_unicode_range(family)}"
                 "}\n"
             )
     return "".join(rules)
-
-
-@cache
-def _coverage(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
 
 
 def uncovered_characters(text: str, families: Sequence[FontFamily] = FAMILIES) -> list[str]:
     """Characters of ``text`` (beyond controls and spaces) no regular face of ``families`` covers."""
     covered: set[int] = set()
     for family in families:
-        regular = next(face for face in family.faces if face.style == "normal")
-        covered |= _coverage(family.path(regular))
-    missing = sorted(
-        {
-            char
-            for char in text
-            if ord(char) not in covered and not char.isspace() and ord(char) >= 0x20
-            and char not in "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-        }
-    )
-    return missing
+        covered |= family.covers
+    return sorted(char for char in drawn(text) if ord(char) not in covered)

@@ -39,16 +39,18 @@ def first_in_source(text: str, characters: str) -> tuple[str, int, int] | None:
     return None
 
 
-def unpackaged_glyph_error(source: Path, characters: str, fonts: Sequence[str]) -> SourceError:
-    """The error for text only a system font (``fonts``) could draw, at its first place in ``source``."""
+def unpackaged_glyph_error(source: Path, characters: str, fonts: Sequence[str], boxes: str = "") -> SourceError:
+    """The error for text only a system font (``fonts``) could draw, or none (``boxes``), at its
+    first place in ``source``."""
     try:
         found = first_in_source(source.read_text(encoding="utf-8"), characters)
     except (OSError, UnicodeDecodeError):  # changed since it was read: the message still names the character
         found = None
     first = found[0] if found else characters[0]
     others = [c for c in characters if c != first]
-    message = (f"{describe(first)} is in none of this edition's packaged fonts, so the PDF would draw it in "
-               f"{' and '.join(fonts)}; use another character")
+    drawn_in = (f"so the PDF would draw it in {' and '.join(fonts)}" if fonts and first not in boxes
+                else "nor in any installed font, so the PDF would show an empty box")
+    message = f"{describe(first)} is in none of this edition's packaged fonts, {drawn_in}; use another character"
     if others:
         more = f" and {len(others) - SHOWN} more" if len(others) > SHOWN else ""
         message += f" (also missing: {', '.join(describe(c) for c in others[:SHOWN])}{more})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Literal
 
@@ -24,10 +25,12 @@ class _PdfEdition:
         return (self.suffix,)
 
     def warm_up(self) -> None:
-        from .fonts import FAMILIES, font_face_css
+        from .fonts import TEXT_FACES, font_face_css
         from .weasy import write_pdf  # noqa: F401
 
-        font_face_css(FAMILIES)  # the static font instances, made once for every edition forked
+        # The static instances of the text faces, made once for every edition forked; those of
+        # the fallbacks only in the editions whose text needs them (formats/pdf/fonts.py).
+        font_face_css(TEXT_FACES)
         html.environment(HERE / "templates").get_template("pdf.html.j2")  # compiled once, too
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
@@ -43,6 +46,10 @@ class _PdfEdition:
                            image_src=images.__getitem__)
         paper = context.settings.papersize or document.meta.papersize
         meta = document.meta
+        # Composed (NFC): Pango picks a font per character, so a letter written as letter plus
+        # combining accent (w + U+0302) would be drawn in the text face, which lacks ŵ, with the
+        # accent floating beside it; composed, it is one character the fallback font has whole.
+        page = unicodedata.normalize("NFC", page)
         when = publication_time(document, context.settings)
         metadata = PdfMetadata(
             title=meta.title, lang=meta.lang, authors=meta.authors, description=meta.description or None,
@@ -57,7 +64,7 @@ class _PdfEdition:
         except UnpackagedGlyphs as exc:
             if not exc.characters:  # the fonts drew nothing we can name: report what the writer found
                 raise SourceError(document.source, "; ".join(exc.problems)) from None
-            raise unpackaged_glyph_error(Path(document.source), exc.characters, exc.fonts) from None
+            raise unpackaged_glyph_error(Path(document.source), exc.characters, exc.fonts, exc.boxes) from None
         except PdfBuildError as exc:
             # Refused or missing resources are the source's doing: name the article.
             raise SourceError(document.source, "; ".join(exc.problems)) from None

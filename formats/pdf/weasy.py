@@ -42,7 +42,7 @@ from weasyprint.pdf import tags as weasy_tags
 from weasyprint.text.fonts import FontConfiguration
 
 from .fetcher import ContainedFetcher, FetchFailure, contained_fetcher
-from .fonts import FAMILIES, FontFamily, font_face_css, font_roots, uncovered_characters
+from .fonts import FAMILIES, FontFamily, families_for, font_face_css, font_roots, uncovered_characters
 from .postprocess import EmbeddedFont, postprocess_pdf
 
 __all__ = [
@@ -255,12 +255,15 @@ class UnpackagedGlyphs(PdfBuildError):
     """The packaged fonts lack glyphs the text needs, so the system substituted ``fonts``.
 
     ``characters``: what those fonts drew, each once, in drawing order (so the caller can
-    point at the first one in the article source)."""
+    point at the first one in the article source), then ``boxes``: the characters no font
+    had, drawn as the empty box of .notdef."""
 
-    def __init__(self, message: str, problems: Sequence[str], characters: str, fonts: Sequence[str]) -> None:
+    def __init__(self, message: str, problems: Sequence[str], characters: str, fonts: Sequence[str],
+                 boxes: str = "") -> None:
         super().__init__(message, problems)
         self.characters = characters
         self.fonts = tuple(fonts)
+        self.boxes = boxes
 
 
 # -- rendering helpers -------------------------------------------------------------
@@ -271,12 +274,16 @@ class _LogCollector(logging.Handler):
         super().__init__(level=logging.WARNING)
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.notdef: list[str] = []  # characters no font, packaged or installed, has
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
         except Exception:  # pragma: no cover - a broken log call
             message = str(record.msg)
+        # WeasyPrint draws such a character as the empty box of .notdef and only warns.
+        if str(record.msg).startswith(".notdef glyph rendered") and isinstance(record.args, tuple) and record.args:
+            self.notdef.append(str(record.args[0]))
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
 
 
@@ -492,7 +499,7 @@ def write_pdf(
         try:
             css = [
                 weasyprint.CSS(
-                    string=font_face_css(FAMILIES),
+                    string=font_face_css(families_for(html)),
                     url_fetcher=style_fetcher,
                     font_config=font_config,
                 ),
@@ -536,6 +543,7 @@ def write_pdf(
             font_config.__del__()
         errors = list(log.errors)
         warnings = tuple(log.warnings)
+        boxes = "".join(dict.fromkeys(log.notdef))
     if errors:
         raise PdfBuildError("WeasyPrint reported errors; no PDF written", errors)
     if not isinstance(raw, bytes):  # pragma: no cover - write_pdf(None) returns bytes
@@ -551,16 +559,20 @@ def write_pdf(
     producer = f"WeasyPrint {weasyprint.__version__}; pikepdf {pikepdf.__version__}"
     result = postprocess_pdf(raw, metadata, producer, struct_sources)
     font_problems = _foreign_fonts(result.fonts, FAMILIES)
+    if boxes:
+        font_problems.append("no font, packaged or installed, has: "
+                             + " ".join(f"{char} (U+{ord(char):04X})" for char in boxes[:40]))
     if font_problems:
         missing = uncovered_characters(_text(root), FAMILIES)
         if missing:
             listed = " ".join(f"{char} (U+{ord(char):04X})" for char in missing[:40])
             font_problems.append(f"characters no packaged font covers: {listed}")
         foreign = [font for font in result.fonts if not _packaged(font, FAMILIES)]
-        if foreign:
-            drawn = "".join(dict.fromkeys(c for font in foreign for c in font.characters if not c.isspace()))
+        if foreign or boxes:
+            drawn = "".join(dict.fromkeys([*(c for font in foreign for c in font.characters if not c.isspace()),
+                                           *boxes]))
             raise UnpackagedGlyphs("the PDF would use fonts that are not packaged", font_problems, drawn,
-                                   sorted({font.base_font for font in foreign}))
+                                   sorted({font.base_font for font in foreign}), boxes)
         raise PdfBuildError("the PDF would use fonts that are not packaged", font_problems)
 
     _write_atomically(result.data, Path(out))
