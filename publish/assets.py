@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import base64
 import functools
-import mimetypes
 import re
 import threading
 import warnings
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageFile
 
+from publish import pdfimage
 from publish.errors import SourceError
-from publish.limits import Limits
+from publish.limits import Limits, TimeBudgetExceeded
 from publish.model import Document, Figure, block_inlines, walk_blocks
 from publish.model import Image as TextImage  # PIL has an Image too
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-               ".svg": "image/svg+xml", ".webp": "image/webp"}
+               ".svg": "image/svg+xml", ".webp": "image/webp", ".pdf": "application/pdf"}
+# The type each edition shows: a PDF as a PNG of its first page (see publish/pdfimage.py).
+SHOWN_TYPES = {**IMAGE_TYPES, ".pdf": "image/png"}
 # The Pillow decoder each suffix may use. Naming them keeps Pillow from guessing among all its
 # formats, some of which run external programs (EPS through Ghostscript) on a renamed file.
 PILLOW_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
@@ -47,12 +50,11 @@ def resolve(document: Document, figure: Figure | TextImage, limits: Limits | Non
     The reader checks every image with the build's limits; renderers call this again without
     them, for containment (the file may have changed), so they never contradict the reader.
     """
-    source = Path(document.source)
     article_dir = Path(document.figures_dir).resolve()
     url = urlsplit(figure.src)
 
     def error(message: str) -> SourceError:
-        return SourceError(source, f"the image '{figure.src}' {message}", figure.line, 1)
+        return _error(document, figure, message)
 
     if (url.scheme and url.scheme != "file") or url.netloc:
         raise error("is not a file in the article's folder; images are never fetched from the network")
@@ -65,7 +67,7 @@ def resolve(document: Document, figure: Figure | TextImage, limits: Limits | Non
     if not path.is_file():
         raise error("does not exist in the article's folder")
     if path.suffix.lower() not in IMAGE_TYPES:
-        raise error("is not a PNG, JPEG, GIF, SVG or WebP file")
+        raise error("is not a PNG, JPEG, GIF, SVG, WebP or PDF file")
     if limits is None:
         return path
     stat = path.stat()
@@ -78,11 +80,43 @@ def resolve(document: Document, figure: Figure | TextImage, limits: Limits | Non
     return path
 
 
+def _error(document: Document, figure: Figure | TextImage, message: str) -> SourceError:
+    return SourceError(Path(document.source), f"the image '{figure.src}' {message}", figure.line, 1)
+
+
+class ShownImage(NamedTuple):
+    """What an edition shows for an image: its bytes, their media type and a file suffix."""
+
+    data: bytes
+    media_type: str
+    suffix: str
+
+    def data_uri(self) -> str:
+        return data_uri(self.data, self.media_type)
+
+
+def image_data(document: Document, figure: Figure | TextImage, cache_dir: Path | None = None) -> ShownImage:
+    """The image as the editions show it: the file itself, or for a PDF the PNG of its first
+    page (drawn once per build: ``cache_dir`` is the build's cache, see RenderContext)."""
+    path = resolve(document, figure)
+    suffix = path.suffix.lower()
+    if suffix != ".pdf":
+        return ShownImage(path.read_bytes(), SHOWN_TYPES[suffix], suffix)
+    try:
+        return ShownImage(pdfimage.first_page_png(path, cache_dir), "image/png", ".png")
+    except pdfimage.Unreadable as exc:
+        raise _error(document, figure, str(exc)) from None
+    except TimeBudgetExceeded as exc:
+        raise _error(document, figure, f"is a PDF whose first page {exc} to draw") from None
+
+
 @functools.lru_cache(maxsize=256)
 def _problem(path: str, size: int, mtime_ns: int, max_pixels: int) -> str | None:
     suffix = Path(path).suffix.lower()
     if suffix == ".svg":
         return _svg_problem(Path(path).read_bytes())
+    if suffix == ".pdf":  # drawn within the pixel limit (see pdfimage._scale), whatever its size
+        return pdfimage.problem(Path(path).read_bytes())
     return _raster_problem(path, PILLOW_FORMATS[suffix], max_pixels)
 
 
@@ -152,10 +186,6 @@ def _svg_problem(data: bytes) -> str | None:
 def _local(name: str) -> str:
     """An element or attribute name without its namespace, lower case."""
     return name.rsplit("}", 1)[-1].lower()
-
-
-def media_type(path: Path) -> str:
-    return IMAGE_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def data_uri(data: bytes, mime: str) -> str:

@@ -58,8 +58,8 @@ class EpubRenderer:
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
         figures = assets.figures(document)
-        images = {f"images/{i}{assets.resolve(document, f).suffix.lower()}": assets.resolve(document, f).read_bytes()
-                  for i, f in enumerate(figures, start=1)}
+        shown = [assets.image_data(document, f, context.cache_dir) for f in figures]
+        images = {f"images/{i}{image.suffix}": image.data for i, image in enumerate(shown, start=1)}
         image_names = dict(zip((f.src for f in figures), images, strict=True))
         env = html.environment(HERE / "templates")
         present = [spec for spec in (ARTICLE, *PARTS) if _has_part(document, spec)]

@@ -92,8 +92,7 @@ class LargePrintRenderer:
     needs_time_budget = False
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
-        images = {f.src: assets.data_uri(assets.resolve(document, f).read_bytes(),
-                                         assets.media_type(assets.resolve(document, f)))
+        images = {f.src: assets.image_data(document, f, context.cache_dir).data_uri()
                   for f in assets.figures(document)}
         fonts = [FaceRule(ATKINSON_FAMILY.css_name, weight, assets.data_uri(atkinson(weight).read_bytes(), "font/ttf"),
                           unicode_range(TEXT_FACE.covers))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -41,7 +42,8 @@ class _PdfEdition:
 
         # Images are resolved (and contained) before WeasyPrint sees them, so a bad path is
         # reported at its source line; the fetcher stays as the second line of defence.
-        images = {f.src: assets.resolve(document, f).as_uri() for f in assets.figures(document)}
+        drawn = context.out_dir / DRAWN
+        images = _image_urls(document, context, drawn)
         page = html.render(html.environment(HERE / "templates"), "pdf.html.j2", document,
                            image_src=images.__getitem__)
         paper = context.settings.papersize or document.meta.papersize
@@ -58,7 +60,7 @@ class _PdfEdition:
         )
         out = context.out_dir / f"{document.slug}{self.suffix}"
         try:
-            layout = write_pdf(page, base_dir=context.article_dir, allowed_roots=[context.article_dir],
+            layout = write_pdf(page, base_dir=context.article_dir, allowed_roots=[context.article_dir, drawn],
                                stylesheets=stylesheets(self.edition, "letter" if paper == "letter" else "a4"),
                                out=out, metadata=metadata)
         except UnpackagedGlyphs as exc:
@@ -68,8 +70,30 @@ class _PdfEdition:
         except PdfBuildError as exc:
             # Refused or missing resources are the source's doing: name the article.
             raise SourceError(document.source, "; ".join(exc.problems)) from None
+        finally:
+            shutil.rmtree(drawn, ignore_errors=True)
         return Rendition(files=(out,), facts={"pages": layout.pages, "page_starts": layout.page_starts,
                                               "papersize": paper})
+
+
+# WeasyPrint cannot draw a PDF figure: it reads the PNG of the figure's first page from this
+# folder of the edition's own, which only lives while the edition is written (and is no file
+# of the Rendition, so nothing in it is ever published).
+DRAWN = "drawn-figures"
+
+
+def _image_urls(document: Document, context: RenderContext, drawn: Path) -> dict[str, str]:
+    """The URL WeasyPrint reads each image from: the file in the article's folder, or for a
+    PDF figure the PNG of its first page, written into ``drawn``."""
+    drawn.mkdir(exist_ok=True)
+    urls: dict[str, str] = {}
+    for number, figure in enumerate(assets.figures(document), start=1):
+        path = assets.resolve(document, figure)
+        if path.suffix.lower() == ".pdf":
+            path = drawn / f"{number}.png"
+            path.write_bytes(assets.image_data(document, figure, context.cache_dir).data)
+        urls[figure.src] = path.as_uri()
+    return urls
 
 
 class PdfRenderer(_PdfEdition):
