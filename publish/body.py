@@ -16,6 +16,7 @@ from typing import Any
 
 from publish import crossrefs
 from publish.errors import SourceError
+from publish.frontmatter import LANGUAGE_TAG
 from publish.ids import heading_base
 from publish.model import (
     Block,
@@ -31,6 +32,7 @@ from publish.model import (
     Heading,
     Image,
     Inline,
+    LanguageSpan,
     LineBreak,
     Link,
     ListBlock,
@@ -91,9 +93,11 @@ class SourcePlaces:
         if self.fixed:
             return self.first_line
         found = WORD.findall(words)
-        start = self._find(found[:5], self.cursor) if found else None
-        if start is None and found:
-            start = self._find(found[:1], self.cursor)
+        start = None
+        for count in (5, 3, 2, 1):  # markup between words can hide a few of them
+            start = self._find(found[:count], self.cursor) if found else None
+            if start is not None:
+                break
         if start is None:
             return self.line_at(self.cursor)
         if advance and container:
@@ -112,7 +116,7 @@ class SourcePlaces:
         return self.line_at(match.start())
 
     def _find(self, words: list[str], offset: int, end: bool = False) -> int | None:
-        pattern = re.compile(r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words))
+        pattern = re.compile(r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words) + r"(?!\w)")
         match = pattern.search(self.text, offset)
         if match is None:
             return None
@@ -456,7 +460,11 @@ class BodyTranslator:
         elif kind == "Note":
             yield self.note(content)
         elif kind == "Span":
-            yield from self._nested(content[1])
+            lang = dict(map(tuple, content[0][2])).get("lang", "").strip()
+            if lang and LANGUAGE_TAG.match(lang):
+                yield LanguageSpan(lang, self._nested(content[1]))
+            else:
+                yield from self._nested(content[1])
         elif kind == "Cite":
             ids = [item["citationId"] for item in content[0]]
             if all(crossrefs.CROSSREF_KEY.match(i) and i not in self.numbers for i in ids):
@@ -569,7 +577,7 @@ def _short(text: str) -> str:
 
 def _walk(value: Any, notes: bool = False) -> Iterator[dict[str, Any]]:
     """Every AST node inside ``value``, in source order: a citation as written, a figure as its
-    image, a note's call without its text (written elsewhere)."""
+    image, a table as its cells, a note's call without its text (written elsewhere)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -580,6 +588,8 @@ def _walk(value: Any, notes: bool = False) -> Iterator[dict[str, Any]]:
                 stack.append(item["c"][1])
             elif item.get("t") == "Figure":
                 stack.append(item["c"][2])  # its caption is the image's description again
+            elif item.get("t") == "Table":
+                stack.append(item["c"][3:])  # its cells: the caption may stand before or after them
             elif item.get("t") != "Note" or notes:
                 stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):

@@ -45,6 +45,16 @@ class Styled:
 
 
 @dataclass(frozen=True)
+class LanguageSpan:
+    """Words in another language than the article's, ``[Je ne sais quoi]{lang=fr}``: marked so a
+    screen reader (and a hyphenator) switches language."""
+
+    kind: ClassVar[str] = "languagespan"
+    lang: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class Code:
     kind: ClassVar[str] = "code"
     text: str
@@ -117,8 +127,8 @@ class Abbreviation:
     spoken: str
 
 
-Inline: TypeAlias = (Text | Emphasis | Strong | Styled | Code | LineBreak | Link | CrossRef | Image | Citation
-                      | FootnoteRef | Abbreviation)
+Inline: TypeAlias = (Text | Emphasis | Strong | Styled | LanguageSpan | Code | LineBreak | Link | CrossRef | Image
+                      | Citation | FootnoteRef | Abbreviation)
 
 # ----------------------------------------------------------------- block nodes
 
@@ -355,7 +365,7 @@ def block_inlines(blocks: tuple[Block, ...]) -> Iterator[Inline]:
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, Emphasis | Strong | Styled | Link):
+        if isinstance(node, Emphasis | Strong | Styled | LanguageSpan | Link):
             stack.extend(node.children)
 
 
@@ -376,7 +386,7 @@ def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:
             yield node.text, False
         elif isinstance(node, LineBreak):
             yield " ", False
-        elif isinstance(node, Emphasis | Strong | Styled | Link):
+        elif isinstance(node, Emphasis | Strong | Styled | LanguageSpan | Link):
             yield from text_pieces(node.children)
         elif isinstance(node, Citation):
             yield citation_label(node), False

@@ -29,6 +29,7 @@ from publish.model import (
     Heading,
     Image,
     Inline,
+    LanguageSpan,
     LineBreak,
     Link,
     ListBlock,
@@ -103,7 +104,7 @@ def speak(nodes: tuple[Inline, ...], read_citations: bool = False) -> str:
             out.append(node.text)
         elif isinstance(node, LineBreak):
             out.append(", ")
-        elif isinstance(node, Emphasis | Strong | Styled | Link):
+        elif isinstance(node, Emphasis | Strong | Styled | LanguageSpan | Link):
             out.append(speak(node.children, read_citations))
         elif isinstance(node, Citation):
             # Authors named in the sentence are part of it; the numbers are said only on request.

@@ -82,6 +82,10 @@ class SegmentAudio:
 # ---------------------------------------------------------------- pure helpers
 
 
+# espeak says a symbol as its name ("left parenthesis"): about half a second at the default rate.
+SPELLED_SECONDS = 0.5
+
+
 def word_count(text: str) -> int:
     return sum(1 for token in text.split() if re.search(r"[^\W_]", token))
 
@@ -90,10 +94,13 @@ def plausible_duration(text: str, rate: int) -> tuple[float, float]:
     """Bounds (seconds) for a raw espeak clip of ``text`` spoken at ``rate`` wpm.
 
     Loose on purpose: they catch a missing, empty or runaway file, not accents.
-    The upper bound allows for unexpanded numbers and espeak's end pause.
+    The upper bound allows for unexpanded numbers and espeak's end pause, and for text that
+    is spelled rather than read (code, identifiers, hashes: up to SPELLED_SECONDS a character,
+    every character being one spoken unit), so that speech which is merely long never fails.
     """
     expected = word_count(text) * 60.0 / rate
-    return 0.25 * expected, 4.0 * expected + 2.0
+    spelled = sum(not char.isspace() for char in text) * SPELLED_SECONDS * DEFAULT_RATE_WPM / rate
+    return 0.25 * expected, max(4.0 * expected, spelled) + 2.0
 
 
 def select_voice(language: str, voices: Sequence[tuple[str, str]]) -> str:

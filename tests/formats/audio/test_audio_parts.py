@@ -79,6 +79,16 @@ def test_plausible_duration_brackets_normal_speech() -> None:
     assert plausible_duration("", 165)[0] == 0
 
 
+@pytest.mark.parametrize("text, spoken_seconds", [
+    ("remotes::install_github('biopixR/biopixR')", 6.69),  # a real paper's code block: 3 words, 41 symbols
+    ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", 28.1),  # a hash, spelled
+    ("ABCD-1234-EFGH-5678-IJKL-9012", 12.0),
+])
+def test_speech_that_is_long_because_it_is_spelled_is_plausible(text: str, spoken_seconds: float) -> None:
+    low, high = plausible_duration(text, 165)
+    assert low <= spoken_seconds <= high
+
+
 def speech(
     seconds: float, amplitude: float = 0.5, rate: int = 22050
 ) -> npt.NDArray[np.float32]:

@@ -1,0 +1,67 @@
+"""The rest of Pandoc Markdown, each construct in the model (a golden JSON) and on the page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from formats.html.renderer import LargePrintRenderer
+from publish.model import Document, LanguageSpan, Styled, Table, block_inlines, plain_text, to_json
+from publish.reader import read_article
+from publish.renderer import RenderContext
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "tests" / "fixtures" / "pandoc-markdown" / "article.md"
+GOLDEN = ROOT / "tests" / "golden" / "pandoc-markdown.model.json"
+
+
+@pytest.fixture(scope="module")
+def document() -> Document:
+    return read_article(SOURCE)
+
+
+def test_golden_model_json(document: Document) -> None:
+    actual = to_json(document).replace(str(SOURCE.parent), "<article>")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(actual, encoding="utf-8")
+    assert actual == GOLDEN.read_text(encoding="utf-8"), "the model changed: UPDATE_GOLDEN=1 if on purpose"
+
+
+def test_inline_styles_and_languages(document: Document) -> None:
+    nodes = list(block_inlines(document.body))
+    assert sorted(n.style for n in nodes if isinstance(n, Styled)) == [
+        "smallcaps", "strikeout", "subscript", "superscript", "underline"]
+    (french,) = [n for n in nodes if isinstance(n, LanguageSpan)]
+    assert french.lang == "fr" and plain_text(french.children) == "Je ne sais quoi"
+
+
+def test_citations_and_their_odd_keys(document: Document) -> None:
+    citations = plain_text(document.body[3].children)
+    assert citations == "(1, 2), Smith et al. (2, p.\u00a033), (2), (see, e.g., 1, ch.\u00a02)."
+    assert [r.key for r in document.references] == ["doe:2020/a&b", "smith.2019"]
+
+
+def test_tables_of_every_kind_keep_header_and_caption(document: Document) -> None:
+    simple, grid = [b for b in document.body if isinstance(b, Table)]
+    assert [plain_text(c.children) for c in simple.header] == ["Right", "Left", "Center", "Default"]
+    assert [c.align for c in simple.header] == ["right", "left", "center", ""]
+    assert [[plain_text(c.children) for c in row] for row in grid.rows] == [["Bananas", "$1.34"],
+                                                                             ["Oranges", "$2.10"]]
+    assert plain_text(grid.caption) == "Table 2: A grid table."
+
+
+def test_layout_commands_and_comments_vanish_unknown_latex_stays(document: Document) -> None:
+    text = to_json(document)
+    assert "newpage" not in text and "vspace" not in text and "nobody sees" not in text
+    (warning,) = document.warnings
+    assert warning.line == 74 and "\\unknowncommand{kept as text}" in warning.message
+
+
+def test_the_page_marks_each_construct(document: Document, tmp_path: Path) -> None:
+    (page,) = LargePrintRenderer().render(document, RenderContext(out_dir=tmp_path, article_dir=SOURCE.parent)).files
+    markup = page.read_text(encoding="utf-8")
+    for fragment in ("H<sub>2</sub>O", "mc<sup>2</sup>", "<s>struck out</s>", '<span class="smallcaps">small caps',
+                     "<u>underlined</u>", '<span lang="fr">Je ne sais quoi</span>', "A fenced div’s paragraph"):
+        assert fragment in markup, fragment
