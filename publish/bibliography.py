@@ -39,7 +39,7 @@ def file_items(value: Any, article_dir: Path, path: Path, line: int,
     for name in names:
         if not isinstance(name, str) or not name.strip():
             raise SourceError(path, "'bibliography' must name a file, or a list of files", line, 1)
-        for item in _read(name.strip(), article_dir, path, line):
+        for item in _read(name.strip(), article_dir, path, line, warnings):
             key = str(item.get("id", ""))
             if key.lower() in seen:
                 warnings.append(SourceWarning(str(path), line, 1, f"the reference '{key}' is in '{name}' twice, "
@@ -57,14 +57,19 @@ def file_items(value: Any, article_dir: Path, path: Path, line: int,
     return items
 
 
-def _read(name: str, article_dir: Path, path: Path, line: int) -> list[dict[str, Any]]:
+def _read(name: str, article_dir: Path, path: Path, line: int,
+          warnings: list[SourceWarning]) -> list[dict[str, Any]]:
     try:
         file = (article_dir / name).resolve()
-        inside = file.is_relative_to(article_dir.resolve()) and file.is_file()
-    except (OSError, RuntimeError, ValueError):
-        inside = False
+        inside, found = file.is_relative_to(article_dir.resolve()), file.is_file()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+        inside, found = True, False
     if not inside:
         raise SourceError(path, f"the bibliography '{name}' is not a file in the article's folder", line, 1)
+    if not found:  # its citations, if any, are then unknown keys, each an error at its place
+        warnings.append(SourceWarning(str(path), line, 1, f"the bibliography '{name}' cannot be found in the "
+                                      "article's folder, so none of its references is listed"))
+        return []
     suffix = file.suffix.lower()
     if suffix not in READABLE:
         raise SourceError(path, f"the bibliography '{name}' is not a kind this toolkit reads "

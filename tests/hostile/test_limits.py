@@ -225,15 +225,16 @@ def test_bom_and_crlf_build_and_keep_line_numbers(tmp_path: Path, capsys: Capsys
 
 def test_unknown_keys_are_ignored(tmp_path: Path, capsys: Capsys) -> None:
     """Pandoc articles carry keys for other tools; they are ignored, silently."""
-    front = MINIMAL_FRONT + "toc: true\nbibliography: refs.bib\nheader-includes: '<script>x</script>'\nx: {y: z}\n"
+    front = (MINIMAL_FRONT + "toc: true\noutput: pdf_document\ngeometry: margin=1in\n"
+             "header-includes: '<script>x</script>'\nx: {y: z}\n")
     path = article(tmp_path / "art", front=front)
     built = build(capsys, path.parent, tmp_path / "dist")
     assert built.code == 0 and built.stderr == "", built.stderr
-    assert_nothing_leaked(tmp_path / "dist", [b"refs.bib"])
+    assert_nothing_leaked(tmp_path / "dist", [b"margin=1in", b"pdf_document"])
 
 
 @pytest.mark.parametrize("key, meant", [("disclamer", "disclaimer"), ("Title", "title"), ("refrences", "references"),
-                                        ("abbreviation", "abbreviations"), ("authors", "author")])
+                                        ("abbreviation", "abbreviations"), ("bibliografy", "bibliography")])
 def test_misspelt_keys_are_errors(tmp_path: Path, capsys: Capsys, key: str, meant: str) -> None:
     """...except one that looks like a misspelling of ours: a lost disclaimer must not go unnoticed."""
     path = article(tmp_path / "art", front=MINIMAL_FRONT + f"\n{key}: something\n")
@@ -255,15 +256,17 @@ def test_a_key_given_twice(tmp_path: Path, capsys: Capsys) -> None:
 @pytest.mark.parametrize("name, front, body, line, message", [
     ("loop.png", MINIMAL_FRONT, "\nText.\n\n![A loop](loop.png)\n", 8,
      r"the image 'loop.png' cannot be found: its name is invalid or its links go round in a loop"),
-    ("loop.csl", MINIMAL_FRONT + "csl: loop.csl\n", "\nText.\n", 4,
-     r"the CSL style 'loop.csl' is not a file in the article's folder"),
-], ids=["image", "csl"])
+    ("loop.csl", MINIMAL_FRONT + "csl: loop.csl\n", "\nText.\n", 4,  # a missing style is a warning: --strict
+     r"the CSL style 'loop.csl' is not in the article's folder.*--strict"),
+    ("loop.bib", MINIMAL_FRONT + "bibliography: loop.bib\n", "\nText.\n", 4,
+     r"the bibliography 'loop.bib' cannot be found.*--strict"),
+], ids=["image", "csl", "bibliography"])
 def test_symbolic_link_loops(tmp_path: Path, capsys: Capsys, name: str, front: str, body: str, line: int,
                              message: str) -> None:
     """A link to itself made path resolution raise a bare RuntimeError: a traceback, exit 1."""
     path = article(tmp_path / "art", front=front, body=body)
     (path.parent / name).symlink_to(name)
-    build(capsys, path.parent, tmp_path / "dist", QUICKEST).one_error(path, message, line=line)
+    build(capsys, path.parent, tmp_path / "dist", QUICKEST, "--strict").one_error(path, message, line=line)
 
 
 def test_an_article_linked_to_itself(tmp_path: Path) -> None:
