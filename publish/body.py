@@ -527,15 +527,15 @@ class BodyTranslator:
         prefixes: list[str] = []
         locators: list[str] = []
         mode = "normal"
-        for item in items:
+        for item in _flattened(items):
             key = item["citationId"]
             if key not in self.numbers:
                 known = ", ".join(sorted(self.links.known_keys)) or "none"
                 at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
                 raise self.fail(at_key, f"unknown citation key '@{key}' (known keys: {known})")
             keys.append(key)
-            prefix = plain_text(self.inlines(item["citationPrefix"])).strip()
-            suffix = plain_text(self.inlines(item["citationSuffix"])).strip().lstrip(",").strip()
+            prefix = self.text_only(item["citationPrefix"])
+            suffix = self.text_only(item["citationSuffix"]).strip(" ,;")
             prefixes += [prefix] if prefix else []
             locators += [suffix] if suffix else []
             mode = {"AuthorInText": "author-in-text", "SuppressAuthor": "suppress-author"}.get(
@@ -554,10 +554,24 @@ class BodyTranslator:
         return citation
 
 
+def _flattened(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Citation items with those written inside another's suffix taken out and listed after it:
+    ``[@a, @b, @c]`` (commas where Pandoc wants semicolons) is one item "a" whose suffix holds
+    two more citations, and means "a, b and c"."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        suffix = item["citationSuffix"]
+        inner = [node for node in suffix if node["t"] == "Cite"]
+        out.append({**item, "citationSuffix": [node for node in suffix if node["t"] != "Cite"]})
+        for cite in inner:  # written bare ("@b"), but meant as the outer item is (in brackets)
+            out.extend({**nested, "citationMode": item["citationMode"]} for nested in _flattened(cite["c"][0]))
+    return out
+
+
 def cited_keys(ast: Any) -> set[str]:
     """The keys every citation of a Pandoc AST names."""
     return {citation["citationId"] for node in _walk(ast, notes=True) if node["t"] == "Cite"
-            for citation in node["c"][0]}
+            for citation in _flattened(node["c"][0])}
 
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:

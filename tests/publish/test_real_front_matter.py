@@ -168,3 +168,18 @@ def test_a_citation_in_a_figure_caption_is_counted_once(tmp_path: Path) -> None:
     shown = {n.id for n in block_inlines(document.body) if isinstance(n, Citation)}
     (reference,) = document.references
     assert reference.cited_by and set(reference.cited_by) <= shown
+
+
+def test_citations_separated_by_commas_are_each_a_citation(tmp_path: Path) -> None:
+    """``[@a, @b]`` is, for Pandoc, @a with the suffix ", @b": papers mean both (rIP's JOSS paper)."""
+    from publish.model import Citation, block_inlines
+
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    path.write_text("---\ntitle: T\nlang: en\nreferences:\n  - {id: a, type: book, title: A}\n"
+                    "  - {id: b, type: book, title: B}\n  - {id: c, type: book, title: C}\n---\n\n"
+                    "As shown [@a, @b, @c] and [@b, p. 4].\n", encoding="utf-8")
+    document = read_article(path)
+    assert plain_text(document.body[0].children) == "As shown (1, 2, 3) and (2, p.\u00a04)."
+    shown = {n.id for n in block_inlines(document.body) if isinstance(n, Citation)}
+    assert all(r.cited_by and set(r.cited_by) <= shown for r in document.references)
