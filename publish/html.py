@@ -66,8 +66,11 @@ class TocEntry:
 
 
 def toc(document: Document) -> list[TocEntry]:
-    """The table of contents: body headings, then the notes, disclaimer and references."""
+    """The table of contents: body headings (or, in an article without any, its title), then
+    the notes, disclaimer and references."""
     entries = [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in document.headings()]
+    if not entries:  # a contents list must lead somewhere (an empty EPUB nav is invalid)
+        entries.append(TocEntry("title", document.meta.title, 1))
     if document.footnotes:
         entries.append(TocEntry("footnotes-heading", "Notes", 1))
     if document.disclaimer:
