@@ -51,12 +51,28 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON[0])
+def corpus(session: nox.Session) -> None:
+    """Build every real paper under tests/corpus/ (JOSS papers as their authors wrote them) into
+    all six files, then check each with `publish check`; passes only when every paper passes.
+    Needs Java and Chromium, like `check`. Pass paper folders to try only those."""
+    from pathlib import Path
+
+    session.install(".[check]")
+    papers = session.posargs or sorted(str(p) for p in Path("tests/corpus").iterdir() if p.is_dir())
+    out = Path(session.create_tmp()) / "corpus-dist"
+    session.run("publish", "build", *papers, "--out", str(out), "-q", env=source_date_epoch())
+    session.run("publish", "check", str(out), "-q")
+
+
+@nox.session(python=PYTHON[0])
 def bench(session: nox.Session) -> None:
     """How fast builds are: the seed and a generated collection of 50 articles (pass
     e.g. `-- --articles 10` for fewer), cold, no-op and one-paragraph-edit rebuilds, --jobs 1
-    against --jobs 2, memory per worker, and the engines alone; prints a table (5-10 min)."""
+    against --jobs 2, memory per worker, and the engines alone; then the real papers of
+    tests/corpus against Pandoc's EPUB and PDF; prints tables (10-15 min)."""
     session.install(".")
     session.run("python", "bench/run.py", *session.posargs)
+    session.run("python", "bench/corpus.py")
 
 
 @nox.session(python=PYTHON[0])
