@@ -43,8 +43,8 @@ KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "
               "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations")
 RAW_ENVIRONMENT = re.compile(r"^\s*\\begin\{(table|figure|tabular|longtable)\*?\}")
 # Names that say nothing about the article: its slug is sought elsewhere.
-GENERIC_NAMES = frozenset({"article", "paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss",
-                           "paper-joss", "jossarticle", "text", "src", "source", "content"})
+GENERIC_NAMES = frozenset({"paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss", "paper-joss",
+                           "jossarticle", "src", "content"})
 # Headings papers end with for the bibliography Pandoc puts under them.
 BIBLIOGRAPHY_TITLES = frozenset({"references", "bibliography", "literature cited", "works cited", "literature",
                                  "referencias", "bibliografía", "références", "bibliographie", "literatur",
@@ -240,7 +240,7 @@ def slug_of(path: Path) -> str:
     ``paper.md``), else the file's stem; where both are generic (``paper/paper.md``, as in
     JOSS repositories) the slug comes from the title."""
     stem = path.stem.lower()
-    if path.name == "article.md" or stem in GENERIC_NAMES:
+    if stem in ("article", *GENERIC_NAMES):
         if path.parent.name.lower() not in GENERIC_NAMES:
             return slugify(path.parent.name) or "article"
         return slugify(_title_of(path)) or slugify(path.parent.name) or "article"

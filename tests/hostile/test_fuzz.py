@@ -48,6 +48,18 @@ FRAGMENTS = [
     "[@nokey]", "[@turner2009, p. 3]", "[^1]", "[^1]: a note", "^[inline note]", "| a | b |\n|---|---|\n| c | d |",
     "```", "~~~", "# Title again", "###### six", "####### seven", "---", "***", "1. x\n2. y", "99999999999. big",
     "[ref]: javascript:alert(1)\n\n[x][ref]", "&#106;avascript:", "\\", "`", "<", "[", "](", "\u202e", "\U0001f600",
+    # Pandoc Markdown and the LaTeX real papers carry
+    "H~2~O x^2^ ~~s~~", "[sc]{.smallcaps}", "[mot]{lang=fr}", "[x]{lang=!!}", "::: {.note}\nin a div\n:::",
+    "::: {#refs}\n:::", "Term\n:   definition", "| line\n|   block", "- [ ] task\n- [x] done",
+    "  a   b\n---  ---\n  1   2\n\nTable: simple", "+---+\n| a |\n+===+\n| 1 |\n+---+",
+    "@turner2009 says", "[-@turner2009]", "[see @turner2009, p. 3; @nokey]", "[@turner2009, @turner2009]",
+    "@fig:x", "[@fig:x; @tbl:y]", "@fig-z", "{#fig:x}", "![cap \\label{fig:a}](chart.png)", "\\autoref{fig:a}",
+    "\\ref{nowhere}", "\\label{eq:1}", "$x^2$", "$$\\frac{a}{b} \\label{eq:2}$$",
+    "\\begin{equation}\na=b\n\\end{equation}", "\\begin{table}\\caption{c}\\begin{tabular}{ll}a&b\\\\\\end{tabular}"
+    "\\end{table}", "\\begin{figure}\\includegraphics{chart.png}\\end{figure}", "\\newpage", "\\unknown{x}",
+    "\\begin{unknown}", "[[[[[[[[x", "![a](chart.png){ width=60% }", "![a](https://example.org/x.png)",
+    "bibliography: missing.bib", "bibliography: ../outside.bib", "authors: [{name: A, affiliation: '1, 2'}]",
+    "affiliations: [{name: X, index: 1}]", "date: 11 October 2019", "tags: [a, b]", "nocite: '@*'",
     # HTML
     "<script>alert(1)</script>", "<SCRIPT SRC=//x.js></SCRIPT>", '<img src=x onerror="alert(1)">',
     "<iframe src=javascript:alert(1)>", "<a href=javascript:alert(1)>x</a>", "<!-- x -->", "<style>*{}</style>",
