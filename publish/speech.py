@@ -207,7 +207,8 @@ class _Script:
             rows = [", ".join(f"{h}: {speak(c.children)}" for h, c in zip(headers, row, strict=False))
                     for row in block.rows]
             intro = f"A table of {len(block.rows)} rows with the columns {', '.join(headers)}."
-            return " ".join([intro, *(_end_sentence(r) for r in rows)])
+            caption = speak(block.caption)  # its number and title first, as a reader sees them
+            return " ".join([*([_end_sentence(caption)] if caption else []), intro, *(_end_sentence(r) for r in rows)])
         if isinstance(block, CodeBlock):
             return f"Code: {block.text}"
         if isinstance(block, ListBlock):
@@ -225,7 +226,8 @@ class _Script:
         if isinstance(block, Table):
             cells = [plain_text(c.children) for c in block.header]
             cells += [plain_text(c.children) for row in block.rows for c in row]
-            return " | ".join(cells)
+            caption = plain_text(block.caption)
+            return (f"{caption} " if caption else "") + " | ".join(cells)
         if isinstance(block, CodeBlock):
             return block.text
         if isinstance(block, ListBlock):

@@ -98,3 +98,9 @@ def test_reference_read_with_volume_issue_pages() -> None:
     assert "volume 9, pages 799 to 809" in texts["ref-turner2009"]
     assert "volume 56, issue 7, pages 1761 to 1772" in texts["ref-cani2007"]
     assert texts["ref-ajamian2019"].startswith("Reference 1. M. Ajamian and colleagues. 2019.")
+
+
+def test_a_table_is_heard_and_read_with_its_caption() -> None:
+    document = read_article(ROOT / "tests" / "fixtures" / "pandoc-markdown" / "article.md")
+    (grid,) = [s for s in segments(document) if s.caption.startswith("Table 2: A grid table.")]
+    assert grid.text.startswith("Table 2: A grid table. A table of 2 rows with the columns Fruit, Price.")
