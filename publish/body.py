@@ -1,12 +1,8 @@
-"""The Markdown body, from Pandoc's JSON AST to model blocks, with stable ids and source lines.
-
-Pandoc's Markdown reader gives no source positions, so each block's line is found by looking
-for its first word in the source, moving forward as the blocks do.
-"""
+"""The Markdown body, from Pandoc's JSON AST to model blocks, with stable ids and source lines
+(found by publish.places), citations numbered and cross-references resolved."""
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +43,8 @@ from publish.model import (
     ThematicBreak,
     plain_text,
 )
+from publish.pandoc_ast import first_words, flattened_citations, plain_text_of, source_order
+from publish.places import SourcePlaces
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right"}
@@ -58,8 +56,6 @@ LAYOUT_TEX = re.compile(r"^\\(newpage|clearpage|pagebreak|bigskip|medskip|smalls
                         r"vspace\*?\{[^{}]*\}|hspace\*?\{[^{}]*\}|vfill|hfill|linebreak|FloatBarrier)\s*$")
 CONTAINERS = frozenset({"BulletList", "OrderedList", "DefinitionList", "BlockQuote", "Div"})
 HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.S)
-WORD = re.compile(r"\w+")
-RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$", re.M)
 
 
 @dataclass
@@ -68,71 +64,6 @@ class _Note:
     line: int
     blocks: tuple[Block, ...]
     ref_ids: list[str] = field(default_factory=list)
-
-
-class SourcePlaces:
-    """Where the blocks of a text lie in its source: a cursor that follows the blocks forward.
-
-    A block is found by its first few words, in order, with anything but words between them
-    (markup, quotes, line ends); the cursor then moves to where its last words are, so the next
-    block is looked for after it."""
-
-    def __init__(self, text: str, first_line: int, fixed: bool = False):
-        self.text = text
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        self.first_line = first_line
-        self.fixed = fixed  # a text from a front-matter value: every place is the key's line
-        self.cursor = 0  # offset into self.text
-
-    def line_at(self, offset: int) -> int:
-        return self.first_line + bisect.bisect_right(self.starts, offset) - 1
-
-    def block(self, words: str, advance: bool = True, container: bool = False) -> int:
-        """The line of the block whose text is ``words``, searching from the cursor; a container's
-        blocks are looked for next, so the cursor stays at its start."""
-        if self.fixed:
-            return self.first_line
-        found = WORD.findall(words)
-        start = None
-        for count in (5, 3, 2, 1):  # markup between words can hide a few of them
-            start = self._find(found[:count], self.cursor) if found else None
-            if start is not None:
-                break
-        if start is None:
-            return self.line_at(self.cursor)
-        if advance and container:
-            self.cursor = self.starts[bisect.bisect_right(self.starts, start) - 1]
-        elif advance:
-            end = self._find(found[-5:], start, end=True)
-            self.cursor = self.starts[bisect.bisect_right(self.starts, end if end is not None else start) - 1]
-        return self.line_at(start)
-
-    def rule(self) -> int:
-        """The line of the next thematic break (it has no words to look for)."""
-        match = RULE.search(self.text, self.cursor)
-        if match is None or self.fixed:
-            return self.line_at(self.cursor) if not self.fixed else self.first_line
-        self.cursor = match.end()
-        return self.line_at(match.start())
-
-    def _find(self, words: list[str], offset: int, end: bool = False) -> int | None:
-        pattern = re.compile(r"(?<!\w)" + r"\W*".join(re.escape(w) for w in words) + r"(?!\w)")
-        match = pattern.search(self.text, offset)
-        if match is None:
-            return None
-        return match.end() if end else match.start()
-
-    def column(self, line: int, needle: str | re.Pattern[str]) -> tuple[int, int]:
-        """Line and column of ``needle`` at or after ``line`` (a file line), else ``line``, 1."""
-        if not self.fixed:
-            lines = self.text.split("\n")
-            for index in range(max(line - self.first_line, 0), len(lines)):
-                text = lines[index]
-                found = text.find(needle) if isinstance(needle, str) else (m.start() if (m := needle.search(text))
-                                                                            else -1)
-                if found >= 0:
-                    return self.first_line + index, found + 1
-        return line, 1
 
 
 @dataclass(frozen=True)
@@ -201,7 +132,7 @@ class BodyTranslator:
     def block(self, node: dict[str, Any], advance: bool = True) -> Iterator[Block]:
         kind: str = node["t"]
         content: Any = node.get("c")
-        self.line = self.places.block(_first_words(node), advance, kind in CONTAINERS)
+        self.line = self.places.block(first_words(node), advance, kind in CONTAINERS)
         line = self.line
         if kind == "Header":
             level, attr, inlines = content
@@ -271,7 +202,7 @@ class BodyTranslator:
         out = []
         for item in items:
             item_id = self.new_id("li")
-            item_line = self.places.block(_first_words({"t": "Div", "c": [["", [], []], item]}), container=True)
+            item_line = self.places.block(first_words({"t": "Div", "c": [["", [], []], item]}), container=True)
             out.append(ListItem(item_id, item_line, self.blocks(item)))
         self.depth -= 1
         return ListBlock(list_id, line, ordered, tuple(out), start)
@@ -331,7 +262,7 @@ class BodyTranslator:
         self.figure_count += 1
         plain_caption = self.cell_inlines(caption[1])
         caption_inlines = self.numbered("figure", self.figure_count, plain_caption)
-        images = [n for n in _walk(blocks) if n.get("t") == "Image"]
+        images = [n for n in source_order(blocks) if n.get("t") == "Image"]
         if not images:
             yield from self.blocks(blocks)
             return
@@ -527,7 +458,7 @@ class BodyTranslator:
         prefixes: list[str] = []
         locators: list[str] = []
         mode = "normal"
-        for item in _flattened(items):
+        for item in flattened_citations(items):
             key = item["citationId"]
             if key not in self.numbers:
                 known = ", ".join(sorted(self.links.known_keys)) or "none"
@@ -554,26 +485,6 @@ class BodyTranslator:
         return citation
 
 
-def _flattened(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Citation items with those written inside another's suffix taken out and listed after it:
-    ``[@a, @b, @c]`` (commas where Pandoc wants semicolons) is one item "a" whose suffix holds
-    two more citations, and means "a, b and c"."""
-    out: list[dict[str, Any]] = []
-    for item in items:
-        suffix = item["citationSuffix"]
-        inner = [node for node in suffix if node["t"] == "Cite"]
-        out.append({**item, "citationSuffix": [node for node in suffix if node["t"] != "Cite"]})
-        for cite in inner:  # written bare ("@b"), but meant as the outer item is (in brackets)
-            out.extend({**nested, "citationMode": item["citationMode"]} for nested in _flattened(cite["c"][0]))
-    return out
-
-
-def cited_keys(ast: Any) -> set[str]:
-    """The keys every citation of a Pandoc AST names."""
-    return {citation["citationId"] for node in _walk(ast, notes=True) if node["t"] == "Cite"
-            for citation in _flattened(node["c"][0])}
-
-
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in nodes:
@@ -587,43 +498,3 @@ def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _walk(value: Any, notes: bool = False) -> Iterator[dict[str, Any]]:
-    """Every AST node inside ``value``, in source order: a citation as written, a figure as its
-    image, a table as its cells, a note's call without its text (written elsewhere)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                yield item
-            if item.get("t") == "Cite":
-                stack.append(item["c"][1])
-            elif item.get("t") == "Figure":
-                stack.append(item["c"][2])  # its caption is the image's description again
-            elif item.get("t") == "Table":
-                stack.append(item["c"][3:])  # its cells: the caption may stand before or after them
-            elif item.get("t") != "Note" or notes:
-                stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
-
-
-def plain_text_of(node: Any) -> str:
-    """The words of any AST value: enough to find it in the source or show it."""
-    parts: list[str] = []
-    for item in _walk(node):
-        kind: str = item["t"]
-        content: Any = item.get("c")
-        if kind == "Str":
-            parts.append(content)
-        elif kind in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
-            parts.append(content[1])
-        else:
-            parts.append(" ")  # block, cell and markup boundaries separate words
-    return " ".join("".join(parts).split())
-
-
-def _first_words(node: dict[str, Any]) -> str:
-    return plain_text_of(node)[:200]

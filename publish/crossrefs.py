@@ -9,9 +9,10 @@ section, its title: the editions do not number their headings).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from publish.pandoc_ast import walk
 
 LABEL = re.compile(r"\\label\{([^{}]+)\}")
 MATH_ENVIRONMENT = re.compile(r"^\s*\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)\*?\}")
@@ -62,7 +63,7 @@ class Labels:
 def labels_in(value: Any) -> list[str]:
     """``\\label{...}`` commands anywhere inside an AST value (a caption, a heading, math)."""
     found: list[str] = []
-    for node in _nodes(value):
+    for node in walk(value):
         if (node["t"] == "RawInline" and node["c"][0] in ("tex", "latex")) or node["t"] == "Math":
             found += LABEL.findall(node["c"][1])
     return found
@@ -136,15 +137,3 @@ def caption_prefix(kind: str, number: int, lang: str, caption_text: str) -> str:
         return ""
     names = NAMES.get(lang.split("-")[0].lower(), NAMES["en"])
     return f"{names[kind]} {number}: "
-
-
-def _nodes(value: Any) -> Iterator[dict[str, Any]]:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                yield item
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))

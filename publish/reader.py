@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import assets, bibliography, citations, crossrefs, language, pandoc, transforms
-from publish.body import BodyTranslator, Links, SourcePlaces, cited_keys, plain_text_of
+from publish.body import BodyTranslator, Links
 from publish.errors import SourceError
 from publish.frontmatter import CONTROL, Fields, FrontMatter, misspelt_key, split
 from publish.ids import RESERVED_IDS, IdPool, reference_id, slugify
@@ -31,7 +31,9 @@ from publish.model import (
     plain_text,
     walk_blocks,
 )
+from publish.pandoc_ast import cited_keys, plain_text_of
 from publish.people import read_people
+from publish.places import SourcePlaces
 
 __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 

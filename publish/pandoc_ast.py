@@ -1,0 +1,79 @@
+"""Pandoc's JSON AST: walks over it and the words of its nodes, shared by the reader's passes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+def walk(value: Any) -> Iterator[dict[str, Any]]:
+    """Every AST node inside ``value``, in document order."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def source_order(value: Any, notes: bool = False) -> Iterator[dict[str, Any]]:
+    """Every AST node inside ``value``, in source order: a citation as written, a figure as its
+    image, a table as its cells, a note's call without its text (written elsewhere)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            if item.get("t") == "Cite":
+                stack.append(item["c"][1])
+            elif item.get("t") == "Figure":
+                stack.append(item["c"][2])  # its caption is the image's description again
+            elif item.get("t") == "Table":
+                stack.append(item["c"][3:])  # its cells: the caption may stand before or after them
+            elif item.get("t") != "Note" or notes:
+                stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def plain_text_of(node: Any) -> str:
+    """The words of any AST value: enough to find it in the source or show it."""
+    parts: list[str] = []
+    for item in source_order(node):
+        kind: str = item["t"]
+        content: Any = item.get("c")
+        if kind == "Str":
+            parts.append(content)
+        elif kind in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
+            parts.append(content[1])
+        else:
+            parts.append(" ")  # block, cell and markup boundaries separate words
+    return " ".join("".join(parts).split())
+
+
+def first_words(node: dict[str, Any]) -> str:
+    return plain_text_of(node)[:200]
+
+
+def flattened_citations(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Citation items with those written inside another's suffix taken out and listed after it:
+    ``[@a, @b, @c]`` (commas where Pandoc wants semicolons) is one item "a" whose suffix holds
+    two more citations, and means "a, b and c"."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        suffix = item["citationSuffix"]
+        inner = [node for node in suffix if node["t"] == "Cite"]
+        out.append({**item, "citationSuffix": [node for node in suffix if node["t"] != "Cite"]})
+        for cite in inner:  # written bare ("@b"), but meant as the outer item is (in brackets)
+            out.extend({**nested, "citationMode": item["citationMode"]} for nested in flattened_citations(cite["c"][0]))
+    return out
+
+
+def cited_keys(ast: Any) -> set[str]:
+    """The keys every citation of a Pandoc AST names."""
+    return {citation["citationId"] for node in source_order(ast, notes=True) if node["t"] == "Cite"
+            for citation in flattened_citations(node["c"][0])}
