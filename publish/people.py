@@ -23,9 +23,16 @@ ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}
 FLAGS = {"corresponding": ("corresponding",), "equal_contrib": ("equal-contrib", "equal-contributor")}
 
 
+# LaTeX that JOSS authors put in names and affiliations for their PDF: a line break goes (every
+# edition sets its own lines), an escaped character stays as the character.
+LATEX_BREAK = re.compile(r"\\(?:linebreak|newline|break)\b|\\\\")
+LATEX_ESCAPE = re.compile(r"\\([&%$#_])")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return " ".join(str(value).replace("{", "").replace("}", "").split())  # BibTeX braces protect case only
+        text = LATEX_ESCAPE.sub(r"\1", LATEX_BREAK.sub(" ", str(value)))
+        return " ".join(text.replace("{", "").replace("}", "").split())  # BibTeX braces protect case only
     return ""
 
 

@@ -183,3 +183,12 @@ def test_citations_separated_by_commas_are_each_a_citation(tmp_path: Path) -> No
     assert plain_text(document.body[0].children) == "As shown (1, 2, 3) and (2, p.\u00a04)."
     shown = {n.id for n in block_inlines(document.body) if isinstance(n, Citation)}
     assert all(r.cited_by and set(r.cited_by) <= shown for r in document.references)
+
+
+def test_latex_line_breaks_and_escapes_in_names_and_affiliations() -> None:
+    """JOSS authors break their PDF's lines in the front matter (biopixr's affiliations)."""
+    data = {"authors": [{"name": "Stefan Rödiger \\linebreak", "affiliation": 1}],
+            "affiliations": [{"name": "BTU Cottbus, R\\&D \\linebreak Senftenberg, Germany \\\\", "index": 1}]}
+    authors, affiliations = read_people(data, {}, Path("a.md"))
+    assert [a.name for a in authors] == ["Stefan Rödiger"]
+    assert [a.name for a in affiliations] == ["BTU Cottbus, R&D Senftenberg, Germany"]
