@@ -27,7 +27,8 @@ section headings), so they keep the finer display design.  The sizes follow
 Behind each text face the stylesheets list its packaged fallbacks (see publish/fonts.py):
 Noto Serif, STIX Two Math and Noto Sans Symbols 2 behind Literata; Noto Sans, Noto Sans
 Mono, Noto Sans Symbols 2 and STIX Two Math behind Atkinson Hyperlegible.  The variable Noto
-faces are pinned the same way as Literata, in the editions whose text needs them only.
+faces are pinned the same way as Literata, in the editions whose text needs them only.  The
+text of SVG figures is set in the sans-serif chain in both editions (``FIGURE_FACES``).
 """
 
 from __future__ import annotations
@@ -47,10 +48,12 @@ from publish.fonts import (
     NOTO_SANS_MONO,
     NOTO_SANS_SYMBOLS,
     NOTO_SERIF,
+    SANS_FALLBACKS,
     STIX_TWO_MATH,
     FontFace,
     FontFamily,
     drawn,
+    fallback_characters,
     static_font,
     unicode_range,
 )
@@ -60,12 +63,14 @@ __all__ = [
     "ATKINSON",
     "FALLBACKS",
     "FAMILIES",
+    "FIGURE_FACES",
     "LITERATA",
     "LITERATA_DISPLAY",
     "TEXT_FACES",
     "FontFace",
     "FontFamily",
     "families_for",
+    "figure_families",
     "font_face_css",
     "font_roots",
     "uncovered_characters",
@@ -120,6 +125,25 @@ def families_for(text: str) -> tuple[FontFamily, ...]:
     their characters alone renders as it did before there were fallbacks."""
     lacking = {ord(char) for char in drawn(text)} - (LITERATA.covers & ATKINSON.covers)
     return (*TEXT_FACES, *(family for family in FALLBACKS if lacking & family.covers))
+
+
+# The text of SVG figures (formats/pdf/svgfonts.py), in each edition: sans-serif in both, as the
+# labels of a figure usually are, and as they stay legible at a figure's small sizes; the large
+# print's face is its text face.
+FIGURE_FACES: dict[str, tuple[FontFamily, ...]] = {
+    "standard": SANS_FALLBACKS,
+    "large-print": (ATKINSON, *SANS_FALLBACKS),
+}
+
+
+def figure_families(edition: str, text: str) -> tuple[FontFamily, ...]:
+    """The families the figures' ``text`` is drawn in, in ``edition``: the first of its chain,
+    and each fallback that draws one of its characters (which :func:`families_for`, knowing
+    only the HTML, would not load)."""
+    if not drawn(text):
+        return ()
+    primary, *fallbacks = FIGURE_FACES[edition]
+    return (primary, *fallback_characters(text, primary, fallbacks))
 
 
 # -- static instances of the variable fonts -----------------------------------------

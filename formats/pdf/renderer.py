@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as markup
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -9,7 +11,8 @@ from typing import Literal
 
 from publish import __version__, assets, html
 from publish.errors import SourceError
-from publish.model import Document
+from publish.model import Document, Figure
+from publish.model import Image as TextImage
 from publish.renderer import RenderContext, Rendition, publication_time
 
 HERE = Path(__file__).parent
@@ -37,13 +40,14 @@ class _PdfEdition:
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # WeasyPrint takes half a second to import: only a build that renders a PDF pays it,
         # not every command that lists the editions (an up-to-date build, publish formats).
-        from .glyphs import unpackaged_glyph_error
+        from .fonts import figure_families
+        from .glyphs import figure_glyph_error, unpackaged_glyph_error
         from .weasy import PdfBuildError, PdfMetadata, UnpackagedGlyphs, stylesheets, write_pdf
 
         # Images are resolved (and contained) before WeasyPrint sees them, so a bad path is
         # reported at its source line; the fetcher stays as the second line of defence.
         drawn = context.out_dir / DRAWN
-        images = _image_urls(document, context, drawn)
+        images, texts = _image_urls(document, context, drawn, self.edition)
         page = html.render(html.environment(HERE / "templates"), "pdf.html.j2", document,
                            image_src=images.__getitem__)
         paper = context.settings.papersize or document.meta.papersize
@@ -62,10 +66,16 @@ class _PdfEdition:
         try:
             layout = write_pdf(page, base_dir=context.article_dir, allowed_roots=[context.article_dir, drawn],
                                stylesheets=stylesheets(self.edition, "letter" if paper == "letter" else "a4"),
-                               out=out, metadata=metadata)
+                               out=out, metadata=metadata,
+                               figure_families=figure_families(self.edition, "".join(texts.values())))
         except UnpackagedGlyphs as exc:
             if not exc.characters:  # the fonts drew nothing we can name: report what the writer found
                 raise SourceError(document.source, "; ".join(exc.problems)) from None
+            figures = [(figure.src, figure.line, text) for figure, text in texts.items()]
+            in_figure = figure_glyph_error(Path(document.source), figures, _text(page), exc.characters,
+                                           exc.fonts, exc.boxes)
+            if in_figure is not None:
+                raise in_figure from None
             raise unpackaged_glyph_error(Path(document.source), exc.characters, exc.fonts, exc.boxes) from None
         except PdfBuildError as exc:
             # Refused or missing resources are the source's doing: name the article.
@@ -82,18 +92,35 @@ class _PdfEdition:
 DRAWN = "drawn-figures"
 
 
-def _image_urls(document: Document, context: RenderContext, drawn: Path) -> dict[str, str]:
-    """The URL WeasyPrint reads each image from: the file in the article's folder, or for a
-    PDF figure the PNG of its first page, written into ``drawn``."""
+def _image_urls(document: Document, context: RenderContext, drawn: Path, edition: str,
+                ) -> tuple[dict[str, str], dict[Figure | TextImage, str]]:
+    """The URL WeasyPrint reads each image from: the file in the article's folder, or, written
+    into ``drawn``, for a PDF figure the PNG of its first page, for an SVG figure with text a
+    copy of it whose text is set in the edition's packaged fonts (see svgfonts.py); and the
+    characters each such SVG figure's text draws."""
+    from .fonts import FIGURE_FACES
+    from .svgfonts import drawn_text, with_families
+
     drawn.mkdir(exist_ok=True)
     urls: dict[str, str] = {}
+    texts: dict[Figure | TextImage, str] = {}
+    families = [family.css_name for family in FIGURE_FACES[edition]]
     for number, figure in enumerate(assets.figures(document), start=1):
         path = assets.resolve(document, figure)
         if path.suffix.lower() == ".pdf":
             path = drawn / f"{number}.png"
             path.write_bytes(assets.image_data(document, figure, context.cache_dir).data)
+        elif path.suffix.lower() == ".svg" and (text := drawn_text(data := path.read_bytes())):
+            path = drawn / f"{number}.svg"
+            path.write_bytes(with_families(data, families))
+            texts[figure] = text
         urls[figure.src] = path.as_uri()
-    return urls
+    return urls, texts
+
+
+def _text(page: str) -> str:
+    """The text of the HTML ``page``, near enough to tell which characters it draws."""
+    return markup.unescape(re.sub(r"<[^>]*>", " ", page))
 
 
 class PdfRenderer(_PdfEdition):

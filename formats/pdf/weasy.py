@@ -469,6 +469,7 @@ def write_pdf(
     stylesheets: Sequence[Path],
     out: Path,
     metadata: PdfMetadata,
+    figure_families: Sequence[FontFamily] = (),
 ) -> PdfLayout:
     """Render ``html`` to a PDF/UA-1 file at ``out`` and return its pagination.
 
@@ -476,8 +477,10 @@ def write_pdf(
     the only folders the document may read from (images...).  ``stylesheets``:
     CSS files in cascade order, e.g. ``stylesheets("standard", "letter")``;
     their own folders and the packaged font folders are readable by the
-    stylesheets (not by the document).  Raises :class:`PdfBuildError`; on
-    failure ``out`` is left untouched.
+    stylesheets (not by the document).  ``figure_families``: the families
+    the text of SVG figures is drawn in (see ``fonts.figure_families``),
+    loaded beside those the HTML's own text needs.  Raises
+    :class:`PdfBuildError`; on failure ``out`` is left untouched.
     """
     if not metadata.title.strip():
         raise PdfBuildError("the PDF needs a title", ["metadata.title is empty"])
@@ -489,6 +492,8 @@ def write_pdf(
         if not sheet.is_file():
             raise PdfBuildError("stylesheet not found", [str(sheet)])
 
+    needed = {*families_for(html), *figure_families}
+    families = tuple(family for family in FAMILIES if family in needed)
     content_fetcher = contained_fetcher(allowed_roots)
     style_fetcher: ContainedFetcher = contained_fetcher(
         [*font_roots(FAMILIES), *sorted({sheet.parent for sheet in sheets})]
@@ -499,7 +504,7 @@ def write_pdf(
         try:
             css = [
                 weasyprint.CSS(
-                    string=font_face_css(families_for(html)),
+                    string=font_face_css(families),
                     url_fetcher=style_fetcher,
                     font_config=font_config,
                 ),
