@@ -141,7 +141,7 @@ def test_network_image_is_a_placeholder_without_a_request(tmp_path: Path, server
     assert _Recorder.requests == []
     built = tmp_path / "dist" / "net" / "net.pdf"
     with pikepdf.open(built) as pdf:
-        assert not [x for page in pdf.pages for x in page.images]
+        assert not [x for page in pdf.pages for x in page.get_images()]
     assert "Image not included: it is on the network" in " ".join(extract_text(built).split())
 
 
