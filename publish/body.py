@@ -277,10 +277,11 @@ class BodyTranslator:
 
     def text_only(self, inlines: list[dict[str, Any]]) -> str:
         """The plain text of inlines that are not shown as such (an image's description, which
-        Pandoc also makes its caption): citations and notes in it are not counted twice."""
-        citations, counters, notes = len(self.citations), dict(self.counters), dict(self.notes)
+        Pandoc also makes its caption): citations, notes and warnings in it are not counted twice."""
+        citations, warnings = len(self.citations), len(self.warnings)
+        counters, notes = dict(self.counters), dict(self.notes)
         text = plain_text(self.inlines(inlines)).strip()
-        del self.citations[citations:]
+        del self.citations[citations:], self.warnings[warnings:]  # the shown copy warns
         self.counters, self.notes = counters, notes
         return text
 

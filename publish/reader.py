@@ -245,7 +245,9 @@ def slug_of(path: Path) -> str:
     if stem in ("article", *GENERIC_NAMES):
         if path.parent.name.lower() not in GENERIC_NAMES:
             return slugify(path.parent.name) or "article"
-        return slugify(_title_of(path)) or slugify(path.parent.name) or "article"
+        title = _title_of(path)
+        name = title.split(":", 1)[0] if ":" in title else title  # JOSS titles: "Name: what it does"
+        return slugify(name) or slugify(path.parent.name) or "article"
     return slugify(path.stem) or "article"
 
 

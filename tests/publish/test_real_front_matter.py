@@ -192,3 +192,13 @@ def test_latex_line_breaks_and_escapes_in_names_and_affiliations() -> None:
     authors, affiliations = read_people(data, {}, Path("a.md"))
     assert [a.name for a in authors] == ["Stefan Rödiger"]
     assert [a.name for a in affiliations] == ["BTU Cottbus, R&D Senftenberg, Germany"]
+
+
+def test_a_caption_warns_once(tmp_path: Path) -> None:
+    """The description is both the caption and the alt text: its warnings are given once."""
+    path = tmp_path / "a" / "article.md"
+    path.parent.mkdir()
+    (path.parent / "chart.png").write_bytes((JOSS_LIKE.parents[1] / "everything" / "images" / "chart.png")
+                                            .read_bytes())
+    path.write_text("---\ntitle: T\nlang: en\n---\n\nText.\n\n![An angle $\\phi$](chart.png)\n", encoding="utf-8")
+    assert len(read_article(path).warnings) == 1
