@@ -340,7 +340,9 @@ class BodyTranslator:
     # -- inlines
     def inlines(self, nodes: list[dict[str, Any]]) -> tuple[Inline, ...]:
         out: list[Inline] = []
-        for node in nodes:
+        for index, node in enumerate(nodes):
+            if node["t"] == "Space" and _label_ends_phrase(nodes[index + 1 : index + 3]):
+                continue  # "wavelengths \label{x}." reads "wavelengths.", not "wavelengths ."
             out.extend(self.inline(node))
         return _merge_text(out)
 
@@ -484,6 +486,13 @@ class BodyTranslator:
         )
         self.citations.append(citation)
         return citation
+
+
+def _label_ends_phrase(following: list[dict[str, Any]]) -> bool:
+    """Whether a ``\\label`` comes next and nothing but punctuation (or the end) after it."""
+    if not following or following[0]["t"] != "RawInline" or not crossrefs.LABEL.fullmatch(following[0]["c"][1].strip()):
+        return False
+    return len(following) == 1 or (following[1]["t"] == "Str" and following[1]["c"][:1] in ".,;:)")
 
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:

@@ -80,3 +80,13 @@ def test_equations_in_raw_environments_and_display_math(tmp_path: Path) -> None:
     assert [r.text for r in refs] == ["Equation 1", "(2)"]
     assert [r.target for r in refs] == [rest[0].id, rest[1].id]
     assert sum("math is shown as TeX" in w.message for w in document.warnings) == 2
+
+
+def test_a_label_leaves_no_space_before_the_full_stop(tmp_path: Path) -> None:
+    path = tmp_path / "lab" / "article.md"
+    path.parent.mkdir()
+    (path.parent / "chart.png").write_bytes((CROSSREFS.parent / "chart.png").read_bytes())
+    path.write_text("---\ntitle: T\nlang: en\n---\n\nSee \\autoref{fig:a}.\n\n![Lines rising \\label{fig:a}.](chart.png)\n",
+                    encoding="utf-8")
+    (figure,) = [b for b in read_article(path).body if isinstance(b, Figure)]
+    assert plain_text(figure.caption) == "Figure 1: Lines rising."
