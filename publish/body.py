@@ -28,6 +28,7 @@ from publish.model import (
     Heading,
     Image,
     Inline,
+    LanguageBlock,
     LanguageSpan,
     LineBreak,
     Link,
@@ -169,10 +170,15 @@ class BodyTranslator:
             yield from self.figure(content, line)
         elif kind == "Div":
             self._enter("sections")
+            lang = dict(map(tuple, content[0][2])).get("lang", "").strip()
+            block_id = self.new_id("lang") if lang and LANGUAGE_TAG.match(lang) else ""
             inner = self.blocks(content[1], advance)
             if inner:  # a Div's id labels what it holds: LaTeX's reader wraps a \label-led table so
                 self.anchor(crossrefs.attr_id(content[0]), inner[0].id)
-            yield from inner
+            if block_id:
+                yield LanguageBlock(block_id, line, lang, inner)
+            else:
+                yield from inner
             self.depth -= 1
         elif kind == "RawBlock":
             yield from self.raw_block(content[0], content[1], line)

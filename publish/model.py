@@ -177,6 +177,18 @@ class BlockQuote:
 
 
 @dataclass(frozen=True)
+class LanguageBlock:
+    """Blocks in another language than the article's (``::: {lang=de}``), marked for every
+    edition so a screen reader switches language."""
+
+    kind: ClassVar[str] = "languageblock"
+    id: str
+    line: int
+    lang: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
 class Figure:
     """An image standing alone in its paragraph; ``alt`` is required, the caption optional.
     ``missing`` says why the image is not shown (a remote image is never fetched): the
@@ -224,7 +236,8 @@ class ThematicBreak:
     line: int
 
 
-Block: TypeAlias = Heading | Paragraph | ListBlock | ListItem | BlockQuote | Figure | Table | CodeBlock | ThematicBreak
+Block: TypeAlias = (Heading | Paragraph | ListBlock | ListItem | BlockQuote | LanguageBlock | Figure | Table | CodeBlock
+                     | ThematicBreak)
 
 # ------------------------------------------------------------ document parts
 
@@ -347,7 +360,7 @@ def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
         yield block
         if isinstance(block, ListBlock):
             yield from walk_blocks(block.items)
-        elif isinstance(block, ListItem | BlockQuote):
+        elif isinstance(block, ListItem | BlockQuote | LanguageBlock):
             yield from walk_blocks(block.blocks)
 
 

@@ -29,6 +29,7 @@ from publish.model import (
     Heading,
     Image,
     Inline,
+    LanguageBlock,
     LanguageSpan,
     LineBreak,
     Link,
@@ -190,6 +191,8 @@ class _Script:
             text = " ".join(self.text_of(b) for b in block.blocks)
             caption = " ".join(self.caption_of(b) for b in block.blocks)
             yield self.segment(block.id, f"Quote. {_end_sentence(text)} End of quote.", caption, PAUSE_PARAGRAPH)
+        elif isinstance(block, LanguageBlock):
+            yield from self.blocks(block.blocks)
         elif isinstance(block, Paragraph | Figure | Table | CodeBlock):
             yield self.segment(block.id, self.text_of(block), self.caption_of(block), PAUSE_PARAGRAPH)
         elif isinstance(block, ThematicBreak):
@@ -213,7 +216,7 @@ class _Script:
             return f"Code: {block.text}"
         if isinstance(block, ListBlock):
             return " ".join(_end_sentence(" ".join(self.text_of(b) for b in item.blocks)) for item in block.items)
-        if isinstance(block, BlockQuote):
+        if isinstance(block, BlockQuote | LanguageBlock):
             return " ".join(self.text_of(b) for b in block.blocks)
         return ""
 
@@ -232,7 +235,7 @@ class _Script:
             return block.text
         if isinstance(block, ListBlock):
             return " ".join(" ".join(self.caption_of(b) for b in item.blocks) for item in block.items)
-        if isinstance(block, BlockQuote):
+        if isinstance(block, BlockQuote | LanguageBlock):
             return " ".join(self.caption_of(b) for b in block.blocks)
         return ""
 

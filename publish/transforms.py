@@ -17,6 +17,7 @@ from publish.model import (
     Document,
     Heading,
     Inline,
+    LanguageBlock,
     Link,
     ListBlock,
     ListItem,
@@ -62,7 +63,7 @@ def _shift_headings(blocks: tuple[Any, ...], shift: int) -> tuple[Any, ...]:
             b = dataclasses.replace(b, level=b.level + shift)
         elif isinstance(b, ListBlock):
             b = dataclasses.replace(b, items=_shift_headings(b.items, shift))
-        elif isinstance(b, ListItem | BlockQuote):
+        elif isinstance(b, ListItem | BlockQuote | LanguageBlock):
             b = dataclasses.replace(b, blocks=_shift_headings(b.blocks, shift))
         out.append(b)
     return tuple(out)

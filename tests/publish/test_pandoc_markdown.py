@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from formats.html.renderer import LargePrintRenderer
-from publish.model import Document, LanguageSpan, Styled, Table, block_inlines, plain_text, to_json
+from publish.model import Document, LanguageBlock, LanguageSpan, Styled, Table, block_inlines, plain_text, to_json
 from publish.reader import read_article
 from publish.renderer import RenderContext
 
@@ -35,6 +35,8 @@ def test_inline_styles_and_languages(document: Document) -> None:
         "smallcaps", "strikeout", "subscript", "superscript", "underline"]
     (french,) = [n for n in nodes if isinstance(n, LanguageSpan)]
     assert french.lang == "fr" and plain_text(french.children) == "Je ne sais quoi"
+    (german,) = [b for b in document.body if isinstance(b, LanguageBlock)]
+    assert german.lang == "de" and [plain_text(p.children) for p in german.blocks] == ["Ein Absatz auf Deutsch."]
 
 
 def test_citations_and_their_odd_keys(document: Document) -> None:
@@ -63,5 +65,6 @@ def test_the_page_marks_each_construct(document: Document, tmp_path: Path) -> No
     (page,) = LargePrintRenderer().render(document, RenderContext(out_dir=tmp_path, article_dir=SOURCE.parent)).files
     markup = page.read_text(encoding="utf-8")
     for fragment in ("H<sub>2</sub>O", "mc<sup>2</sup>", "<s>struck out</s>", '<span class="smallcaps">small caps',
-                     "<u>underlined</u>", '<span lang="fr">Je ne sais quoi</span>', "A fenced div’s paragraph"):
+                     "<u>underlined</u>", '<span lang="fr">Je ne sais quoi</span>', "A fenced div’s paragraph",
+                     '<div id="lang-1" lang="de">'):
         assert fragment in markup, fragment
