@@ -86,7 +86,7 @@ def test_a_label_leaves_no_space_before_the_full_stop(tmp_path: Path) -> None:
     path = tmp_path / "lab" / "article.md"
     path.parent.mkdir()
     (path.parent / "chart.png").write_bytes((CROSSREFS.parent / "chart.png").read_bytes())
-    path.write_text("---\ntitle: T\nlang: en\n---\n\nSee \\autoref{fig:a}.\n\n![Lines rising \\label{fig:a}.](chart.png)\n",
-                    encoding="utf-8")
+    path.write_text("---\ntitle: T\nlang: en\n---\n\nSee \\autoref{fig:a}.\n\n"
+                    "![Lines rising \\label{fig:a}.](chart.png)\n", encoding="utf-8")
     (figure,) = [b for b in read_article(path).body if isinstance(b, Figure)]
     assert plain_text(figure.caption) == "Figure 1: Lines rising."
