@@ -257,7 +257,7 @@ def check_article(
                          time.perf_counter() - started, source_warnings=_source_warnings(manifest))
 
 
-def _source_warnings(manifest: dict[str, Any]) -> tuple[str, ...]:
+def _source_warnings(manifest: Mapping[str, Any]) -> tuple[str, ...]:
     listed = manifest.get("warnings")
     return tuple(f"{w.get('line')}:{w.get('col')}: {w.get('message')}" for w in listed
                  if isinstance(w, dict)) if isinstance(listed, list) else ()
