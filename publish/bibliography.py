@@ -13,14 +13,38 @@ from typing import Any
 
 import yaml
 
-from publish import pandoc
+from publish import citations, pandoc
 from publish.errors import SourceError
+from publish.frontmatter import Fields, FrontMatter
 from publish.model import SourceWarning
 
 PANDOC_FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris"}
 READABLE = (*PANDOC_FORMATS, ".json", ".yaml", ".yml")
 # BibTeX @misc (and unknown types) has no CSL type; styles treat a typeless item as this.
 FALLBACK_TYPE = "article"
+
+
+def gather(front: FrontMatter, fields: Fields, path: Path, max_references: int) -> tuple[list[dict[str, Any]],
+                                                                                       dict[str, int]]:
+    """Every reference the article can cite, checked: its inline ``references`` (which win on a
+    shared id, as in Pandoc), then the ``bibliography`` files'; and the line each comes from."""
+    inline = front.data.get("references")
+    if isinstance(inline, list) and len(inline) > max_references:
+        raise fields.error("references", f"the article has {len(inline):,} references, over the limit "
+                           f"of {max_references:,}")
+    item_lines = front.item_lines.get("references", [])
+    inline_items = citations.validate(inline, item_lines, path, front.lines.get("references", 2))
+    bib_line = front.lines.get("bibliography", 2)
+    inline_keys = {item["id"].lower() for item in inline_items}
+    from_files = [item for item in file_items(front.data.get("bibliography"), path.parent, path, bib_line,
+                                              fields.warnings) if str(item.get("id", "")).lower() not in inline_keys]
+    if len(inline_items) + len(from_files) > max_references:
+        raise fields.error("bibliography", f"the article has {len(inline_items) + len(from_files):,} references, "
+                           f"over the limit of {max_references:,}")
+    from_files = citations.validate(from_files, [bib_line] * len(from_files), path, bib_line)
+    lines = {item["id"]: bib_line for item in from_files}
+    lines.update({item["id"]: line for item, line in zip(inline_items, item_lines, strict=False)})
+    return [*inline_items, *from_files], lines
 
 
 def names(value: Any) -> tuple[str, ...]:

@@ -94,23 +94,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         papersize=fields.papersize(),
         csl_style=_style_name(fields, article_dir),
     )
-    references_given = front.data.get("references")
-    if isinstance(references_given, list) and len(references_given) > limits.max_references:
-        raise fields.error("references", f"the article has {len(references_given):,} references, over the limit "
-                           f"of {limits.max_references:,}")
-    inline_items = citations.validate(front.data.get("references"), front.item_lines.get("references", []),
-                                      path, front.lines.get("references", 2))
-    bib_line = front.lines.get("bibliography", 2)
-    from_files = bibliography.file_items(front.data.get("bibliography"), article_dir, path, bib_line,
-                                         fields.warnings)
-    inline_keys = {item["id"].lower() for item in inline_items}  # inline references win, as in Pandoc
-    from_files = [item for item in from_files if str(item.get("id", "")).lower() not in inline_keys]
-    if len(inline_items) + len(from_files) > limits.max_references:
-        raise fields.error("bibliography", f"the article has {len(inline_items) + len(from_files):,} references, "
-                           f"over the limit of {limits.max_references:,}")
-    from_files = citations.validate(from_files, [bib_line] * len(from_files), path, bib_line)
-    lines_of = {item["id"]: line for item, line in zip(inline_items, front.item_lines.get("references", []),
-                                                        strict=False)}
+    items, lines_of = bibliography.gather(front, fields, path, limits.max_references)
 
     disclaimer_text = fields.text("disclaimer")
     body_ast = pandoc.markdown_ast(front.body, path, front.body_line, limits.max_depth)
@@ -119,11 +103,11 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     # Only what the article cites is listed, and what 'nocite' adds ('@*': everything), as in Pandoc.
     cited = cited_keys(body_ast) | (cited_keys(disclaimer_ast) if disclaimer_ast else set())
     nocite = _nocite(front.data.get("nocite"))
-    all_keys = [item["id"] for item in (*inline_items, *from_files)]
-    items = [item for item in (*inline_items, *from_files) if "*" in nocite or item["id"] in cited | nocite]
+    all_keys = [item["id"] for item in items]
+    items = [item for item in items if "*" in nocite or item["id"] in cited | nocite]
     style = citations.load_style(meta.csl_style, article_dir, path,
                                  front.lines.get("csl", front.lines.get("citation-style", 2)))
-    entries = citations.bibliography(items, [lines_of.get(item["id"], bib_line) for item in items], style, path)
+    entries = citations.bibliography(items, [lines_of.get(item["id"], 2) for item in items], style, path)
     numbers = {entry.key: entry.number for entry in entries}
     used_ids = IdPool(RESERVED_IDS)  # shared by the body and the disclaimer, so no id is given twice
     ref_ids = {entry.key: used_ids.unique(reference_id(entry.key)) for entry in entries}
