@@ -90,7 +90,6 @@ class BodyTranslator:
         self.unique_id = unique_id
         self.max_depth = max_depth
         self.links = links
-        self.numbers = links.numbers
         self.counters: dict[str, int] = {}
         self.depth = 0
         self.line = places.first_line  # the line of the block being translated
@@ -330,8 +329,7 @@ class BodyTranslator:
         if fmt in ("tex", "latex") and LAYOUT_TEX.match(text.strip()):
             return
         if fmt in ("tex", "latex") and crossrefs.MATH_ENVIRONMENT.match(text):
-            self.warn(text.strip()[:20], f"math is shown as TeX for now: {_short(text)}")
-            paragraph = Paragraph(self.new_id("p"), line, (Code(text.strip()),))
+            paragraph = Paragraph(self.new_id("p"), line, (self.math(text),))
             self.anchor(crossrefs.LABEL.findall(text), paragraph.id)
             yield paragraph
             return
@@ -381,8 +379,7 @@ class BodyTranslator:
         elif kind == "Code":
             yield Code(content[1])
         elif kind == "Math":
-            self.warn(content[1][:20], f"math is shown as TeX for now: {_short(content[1])}")
-            yield Code(content[1])
+            yield self.math(content[1])
         elif kind == "RawInline":
             yield from self.raw_inline(content[0], content[1])
         elif kind == "Link":
@@ -407,12 +404,17 @@ class BodyTranslator:
                 yield from self._nested(content[1])
         elif kind == "Cite":
             ids = [item["citationId"] for item in content[0]]
-            if all(crossrefs.CROSSREF_KEY.match(i) and i not in self.numbers for i in ids):
+            if all(crossrefs.CROSSREF_KEY.match(i) and i not in self.links.numbers for i in ids):
                 mode = content[0][0]["citationMode"]["t"]
                 yield from self.crossref(ids, "suppress-author" if mode == "SuppressAuthor" else "autoref",
                                          plain_text_of(content[1]))
             else:
                 yield self.citation(content[0])
+
+    def math(self, tex: str) -> Code:
+        """Math ($..$, $$..$$, a raw equation environment): shown as its TeX until it is rendered."""
+        self.warn(tex.strip()[:20], f"math is shown as TeX for now: {_short(tex)}")
+        return Code(tex.strip())
 
     def raw_inline(self, fmt: str, text: str) -> Iterator[Inline]:
         if fmt == "html" and HTML_COMMENT.match(text):
@@ -421,8 +423,7 @@ class BodyTranslator:
             if LAYOUT_TEX.match(text.strip()) or crossrefs.LABEL.fullmatch(text.strip()):
                 return  # a label is where a reference points, nothing to show
             if crossrefs.MATH_ENVIRONMENT.match(text):
-                self.warn(text.strip()[:20], f"math is shown as TeX for now: {_short(text)}")
-                yield Code(text.strip())
+                yield self.math(text)
                 return
             ref = crossrefs.REF.match(text.strip())
             if ref:
@@ -469,7 +470,7 @@ class BodyTranslator:
         mode = "normal"
         for item in flattened_citations(items):
             key = item["citationId"]
-            if key not in self.numbers:
+            if key not in self.links.numbers:
                 known = ", ".join(sorted(self.links.known_keys)) or "none"
                 at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
                 raise self.fail(at_key, f"unknown citation key '@{key}' (known keys: {known})")
@@ -484,7 +485,7 @@ class BodyTranslator:
         citation = Citation(
             id=f"{self.prefix}cite-{self.counters['cite']}",
             keys=tuple(keys),
-            numbers=tuple(self.numbers[k] for k in keys),
+            numbers=tuple(self.links.numbers[k] for k in keys),
             locator="; ".join(locators),
             prefix=" ".join(prefixes),
             mode=mode,

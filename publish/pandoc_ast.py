@@ -2,40 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
 def walk(value: Any) -> Iterator[dict[str, Any]]:
     """Every AST node inside ``value``, in document order."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                yield item
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
+    return _nodes(value, lambda item: list(item.values()))
 
 
 def source_order(value: Any, notes: bool = False) -> Iterator[dict[str, Any]]:
     """Every AST node inside ``value``, in source order: a citation as written, a figure as its
     image, a table as its cells, a note's call without its text (written elsewhere)."""
+
+    def children(item: dict[str, Any]) -> list[Any]:
+        kind = item.get("t")
+        if kind == "Cite":
+            return [item["c"][1]]
+        if kind == "Figure":
+            return [item["c"][2]]  # its caption is the image's description again
+        if kind == "Table":
+            return [item["c"][3:]]  # its cells: the caption may stand before or after them
+        return [] if kind == "Note" and not notes else list(item.values())
+
+    return _nodes(value, children)
+
+
+def _nodes(value: Any, children: Callable[[dict[str, Any]], list[Any]]) -> Iterator[dict[str, Any]]:
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             if "t" in item:
                 yield item
-            if item.get("t") == "Cite":
-                stack.append(item["c"][1])
-            elif item.get("t") == "Figure":
-                stack.append(item["c"][2])  # its caption is the image's description again
-            elif item.get("t") == "Table":
-                stack.append(item["c"][3:])  # its cells: the caption may stand before or after them
-            elif item.get("t") != "Note" or notes:
-                stack.extend(reversed(list(item.values())))
+            stack.extend(reversed(children(item)))
         elif isinstance(item, list):
             stack.extend(reversed(item))
 

@@ -149,7 +149,7 @@ def read_people(data: dict[str, Any], lines: dict[str, int], path: Any) -> tuple
                                 _note_of(item.get("name"))))
     if sum(a.equal_contrib for a in authors) == 1 and len(authors) > 1:
         # JOSS: one equal contributor means the first two authors contributed equally.
-        authors = [a if i > 1 else _replace(a, equal_contrib=True) for i, a in enumerate(authors)]
+        authors = [a if i > 1 else replace(a, equal_contrib=True) for i, a in enumerate(authors)]
     used = {ref for a in authors for ref in a.affiliations}
     return tuple(authors), tuple(a for a in affiliations if a.id in used or not authors)
 
@@ -160,11 +160,7 @@ def _flagged(author: Author, note: str) -> Author:
         return author
     lowered = note.lower()
     if "equal" in lowered and "contrib" in lowered:
-        return _replace(author, equal_contrib=True)
+        return replace(author, equal_contrib=True)
     if "correspond" in lowered:
-        return _replace(author, corresponding=True)
-    return _replace(author, note=note)
-
-
-def _replace(author: Author, **changes: Any) -> Author:
-    return replace(author, **changes)
+        return replace(author, corresponding=True)
+    return replace(author, note=note)

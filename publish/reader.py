@@ -150,7 +150,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     )
     document = Document(
         source=str(path),
-        slug=slug_of(path),
+        slug=slug_of(path, meta.title),
         meta=meta,
         body=transforms.normalise_headings(body, path),
         disclaimer=disclaimer,
@@ -221,7 +221,7 @@ def _language_of(words: str, path: Path, front: FrontMatter, fields: Fields) -> 
     return code
 
 
-def slug_of(path: Path) -> str:
+def slug_of(path: Path, title: str | None = None) -> str:
     """An article's slug: its folder's name for ``article.md`` (or a generic name such as
     ``paper.md``), else the file's stem; where both are generic (``paper/paper.md``, as in
     JOSS repositories) the slug comes from the title."""
@@ -229,7 +229,7 @@ def slug_of(path: Path) -> str:
     if stem in ("article", *GENERIC_NAMES):
         if path.parent.name.lower() not in GENERIC_NAMES:
             return slugify(path.parent.name) or "article"
-        title = _title_of(path)
+        title = _title_of(path) if title is None else title  # the reader knows it: no second read
         name = title.split(":", 1)[0] if ":" in title else title  # JOSS titles: "Name: what it does"
         return slugify(name) or slugify(path.parent.name) or "article"
     return slugify(path.stem) or "article"
@@ -240,7 +240,7 @@ def _title_of(path: Path) -> str:
         title = split(_read_text(path, DEFAULT.max_bytes), path).data.get("title")
     except SourceError:
         return ""  # the build reads it again, and reports what is wrong with it
-    return str(title)[:60] if isinstance(title, str | int | float) else ""
+    return str(title) if isinstance(title, str | int | float) else ""
 
 
 def _read_text(path: Path, max_bytes: int) -> str:

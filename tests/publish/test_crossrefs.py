@@ -11,6 +11,7 @@ from formats.html.renderer import LargePrintRenderer
 from publish.model import CrossRef, Document, Figure, Heading, Paragraph, Table, block_inlines, plain_text
 from publish.reader import read_article
 from publish.renderer import RenderContext
+from tests.publish.conftest import WriteArticle
 
 CROSSREFS = Path(__file__).resolve().parents[1] / "fixtures" / "crossrefs" / "article.md"
 
@@ -68,12 +69,10 @@ def test_the_links_land_on_the_page(document: Document, tmp_path: Path) -> None:
     assert "\\autoref" not in markup and "\\label" not in markup and "@fig" not in markup
 
 
-def test_equations_in_raw_environments_and_display_math(tmp_path: Path) -> None:
-    path = tmp_path / "eq" / "article.md"
-    path.parent.mkdir()
-    path.write_text("---\ntitle: T\nlang: en\n---\n\nAs \\autoref{eq:first} and \\eqref{eq:second} show.\n\n"
-                    "\\begin{equation}\\label{eq:first}\nE = mc^2\n\\end{equation}\n\n"
-                    "$$ a^2 + b^2 = c^2 \\label{eq:second} $$\n", encoding="utf-8")
+def test_equations_in_raw_environments_and_display_math(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\n---\n\nAs \\autoref{eq:first} and \\eqref{eq:second} show.\n\n"
+                         "\\begin{equation}\\label{eq:first}\nE = mc^2\n\\end{equation}\n\n"
+                         "$$ a^2 + b^2 = c^2 \\label{eq:second} $$\n", folder="eq")
     document = read_article(path)
     first, *rest = [b for b in document.body if isinstance(b, Paragraph)]
     refs = [n for n in first.children if isinstance(n, CrossRef)]
@@ -82,11 +81,9 @@ def test_equations_in_raw_environments_and_display_math(tmp_path: Path) -> None:
     assert sum("math is shown as TeX" in w.message for w in document.warnings) == 2
 
 
-def test_a_label_leaves_no_space_before_the_full_stop(tmp_path: Path) -> None:
-    path = tmp_path / "lab" / "article.md"
-    path.parent.mkdir()
+def test_a_label_leaves_no_space_before_the_full_stop(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\n---\n\nSee \\autoref{fig:a}.\n\n"
+                         "![Lines rising \\label{fig:a}.](chart.png)\n", folder="lab")
     (path.parent / "chart.png").write_bytes((CROSSREFS.parent / "chart.png").read_bytes())
-    path.write_text("---\ntitle: T\nlang: en\n---\n\nSee \\autoref{fig:a}.\n\n"
-                    "![Lines rising \\label{fig:a}.](chart.png)\n", encoding="utf-8")
     (figure,) = [b for b in read_article(path).body if isinstance(b, Figure)]
     assert plain_text(figure.caption) == "Figure 1: Lines rising."

@@ -10,6 +10,7 @@ from publish.errors import SourceError
 from publish.model import Document, Heading, plain_text
 from publish.people import orcid_url, read_people
 from publish.reader import read_article
+from tests.publish.conftest import WriteArticle
 
 JOSS_LIKE = Path(__file__).resolve().parents[1] / "fixtures" / "joss-like" / "paper.md"
 
@@ -79,27 +80,21 @@ def test_quarto_refs_and_author_synonyms() -> None:
         read_people({"author": [{"name": "A", "affiliation": [{"ref": "cam"}]}], "affiliations": []}, {}, Path("a.md"))
 
 
-def test_keys_of_other_tools_are_never_misspellings(tmp_path: Path) -> None:
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
-    path.write_text("---\ntitle: T\nlang: en\nauthors: [A. Writer]\nheader-includes: x\ngeometry: margin=1in\n"
-                    "aas-journal: ApJ\noutput: html_document\n---\n\nText.\n", encoding="utf-8")
+def test_keys_of_other_tools_are_never_misspellings(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\nauthors: [A. Writer]\nheader-includes: x\ngeometry: margin=1in\n"
+                         "aas-journal: ApJ\noutput: html_document\n---\n\nText.\n", folder="a")
     assert read_article(path).meta.authors == ("A. Writer",)
 
 
-def test_unsure_language_is_an_error_that_asks_for_lang(tmp_path: Path) -> None:
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
-    path.write_text("---\ntitle: T\n---\n\nx = 1; y = 2.\n", encoding="utf-8")
+def test_unsure_language_is_an_error_that_asks_for_lang(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\n---\n\nx = 1; y = 2.\n", folder="a")
     with pytest.raises(SourceError, match="add 'lang: en'"):
         read_article(path)
 
 
-def test_bibliography_outside_the_folder_is_refused(tmp_path: Path) -> None:
+def test_bibliography_outside_the_folder_is_refused(tmp_path: Path, write_article: WriteArticle) -> None:
     (tmp_path / "secret.bib").write_text("@book{k, title={T}}", encoding="utf-8")
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
-    path.write_text("---\ntitle: T\nlang: en\nbibliography: ../secret.bib\n---\n\nText [@k].\n", encoding="utf-8")
+    path = write_article(raw="---\ntitle: T\nlang: en\nbibliography: ../secret.bib\n---\n\nText [@k].\n", folder="a")
     with pytest.raises(SourceError, match="not a file in the article's folder") as caught:
         read_article(path)
     assert caught.value.line == 4
@@ -132,53 +127,45 @@ def test_strict_makes_a_warning_an_error(tmp_path: Path, capsys: pytest.CaptureF
     assert "warning: the reference 'Ramsay:1998'" in capsys.readouterr().err
 
 
-def test_a_missing_csl_file_is_a_warning_and_the_packaged_style_stands_in(tmp_path: Path) -> None:
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
-    path.write_text("---\ntitle: T\nlang: en\ncsl: apa.csl\nreferences:\n  - {id: k, type: book, title: K}\n---\n\n"
-                    "Text [@k].\n", encoding="utf-8")
+def test_a_missing_csl_file_is_a_warning_and_the_packaged_style_stands_in(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\ncsl: apa.csl\nreferences:\n  - {id: k, type: book, title: K}\n"
+                             "---\n\nText [@k].\n", folder="a")
     document = read_article(path)
     assert document.meta.csl_style == "apa"
     (warning,) = document.warnings
     assert (warning.line, warning.col) == (4, 1) and "'apa.csl' is not in the article's folder" in warning.message
 
 
-def test_a_bibtex_year_pandoc_cannot_read_gives_no_date(tmp_path: Path) -> None:
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
+def test_a_bibtex_year_pandoc_cannot_read_gives_no_date(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\nText [@k].\n", folder="a")
     (path.parent / "refs.bib").write_text("@article{k, author={Jensen, A.}, title={Iotools}, year={submitted}}\n",
                                           encoding="utf-8")
-    path.write_text("---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\nText [@k].\n", encoding="utf-8")
     (reference,) = read_article(path).references
     assert "Jensen, A. (n.d.). Iotools." in plain_text(reference.children)
 
 
-def test_a_citation_in_a_figure_caption_is_counted_once(tmp_path: Path) -> None:
+def test_a_citation_in_a_figure_caption_is_counted_once(write_article: WriteArticle) -> None:
     """Pandoc makes the description both the caption and the text alternative: the back link
     from the reference must land on the caption's citation, the one the page shows."""
     from publish.model import Citation, block_inlines
 
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
+    path = write_article(raw="---\ntitle: T\nlang: en\nreferences:\n  - {id: k, type: book, title: K}\n---\n\n"
+                         "Text.\n\n![A chart as in [@k]](chart.png)\n", folder="a")
     (path.parent / "chart.png").write_bytes((JOSS_LIKE.parents[1] / "everything" / "images" / "chart.png")
                                             .read_bytes())
-    path.write_text("---\ntitle: T\nlang: en\nreferences:\n  - {id: k, type: book, title: K}\n---\n\n"
-                    "Text.\n\n![A chart as in [@k]](chart.png)\n", encoding="utf-8")
     document = read_article(path)
     shown = {n.id for n in block_inlines(document.body) if isinstance(n, Citation)}
     (reference,) = document.references
     assert reference.cited_by and set(reference.cited_by) <= shown
 
 
-def test_citations_separated_by_commas_are_each_a_citation(tmp_path: Path) -> None:
+def test_citations_separated_by_commas_are_each_a_citation(write_article: WriteArticle) -> None:
     """``[@a, @b]`` is, for Pandoc, @a with the suffix ", @b": papers mean both (rIP's JOSS paper)."""
     from publish.model import Citation, block_inlines
 
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
-    path.write_text("---\ntitle: T\nlang: en\nreferences:\n  - {id: a, type: book, title: A}\n"
-                    "  - {id: b, type: book, title: B}\n  - {id: c, type: book, title: C}\n---\n\n"
-                    "As shown [@a, @b, @c] and [@b, p. 4].\n", encoding="utf-8")
+    path = write_article(raw="---\ntitle: T\nlang: en\nreferences:\n  - {id: a, type: book, title: A}\n"
+                         "  - {id: b, type: book, title: B}\n  - {id: c, type: book, title: C}\n---\n\n"
+                         "As shown [@a, @b, @c] and [@b, p. 4].\n", folder="a")
     document = read_article(path)
     assert plain_text(document.body[0].children) == "As shown (1, 2, 3) and (2, p.\u00a04)."
     shown = {n.id for n in block_inlines(document.body) if isinstance(n, Citation)}
@@ -194,11 +181,9 @@ def test_latex_line_breaks_and_escapes_in_names_and_affiliations() -> None:
     assert [a.name for a in affiliations] == ["BTU Cottbus, R&D Senftenberg, Germany"]
 
 
-def test_a_caption_warns_once(tmp_path: Path) -> None:
+def test_a_caption_warns_once(write_article: WriteArticle) -> None:
     """The description is both the caption and the alt text: its warnings are given once."""
-    path = tmp_path / "a" / "article.md"
-    path.parent.mkdir()
+    path = write_article(raw="---\ntitle: T\nlang: en\n---\n\nText.\n\n![An angle $\\phi$](chart.png)\n", folder="a")
     (path.parent / "chart.png").write_bytes((JOSS_LIKE.parents[1] / "everything" / "images" / "chart.png")
                                             .read_bytes())
-    path.write_text("---\ntitle: T\nlang: en\n---\n\nText.\n\n![An angle $\\phi$](chart.png)\n", encoding="utf-8")
     assert len(read_article(path).warnings) == 1
