@@ -28,6 +28,9 @@ What it does not do, and this module does:
   built in two folders differs: XObjects are renamed after a hash of their
   data.
 * ``/PageMode /UseOutlines`` so viewers open the bookmarks.
+* A formula is drawn as an image, which WeasyPrint tags ``Figure``: its
+  element becomes a ``Formula`` (PDF/UA-1 7.7) whose ``/Alt`` is the spoken
+  form, in its place in its paragraph (:func:`tag_formulas`).
 * Link ``/Contents`` are set earlier (in the WeasyPrint finisher, where the
   HTML element of each link is known); here every link is checked to have
   one, and the URI or destination is used as a last resort.
@@ -58,6 +61,7 @@ __all__ = [
     "list_fonts",
     "merge_split_elements",
     "postprocess_pdf",
+    "tag_formulas",
     "xmp_packet",
 ]
 
@@ -76,6 +80,7 @@ class PostProcessResult:
     fonts: tuple[EmbeddedFont, ...]
     artifacts: int  # marked-content sequences turned into artifacts
     merges: int = 0  # structure elements joined across page breaks
+    formulas: int = 0  # structure elements tagged Formula
 
 
 # -- dates ------------------------------------------------------------------
@@ -325,6 +330,30 @@ def merge_split_elements(pdf: pikepdf.Pdf, sources: Mapping[int, Hashable]) -> i
                     headers.append(header_id)
             cell.A.Headers = Array([pikepdf.String(header_id) for header_id in headers])
     return len(replaced)
+
+
+# -- structure: formulas ---------------------------------------------------------
+
+
+def tag_formulas(pdf: pikepdf.Pdf, formulas: Mapping[int, tuple[str, tuple[float, float, float, float]]]) -> int:
+    """Make the structure element of each formula a ``Formula`` with its spoken form as ``/Alt``.
+
+    ``formulas`` maps the object number of each formula's element (a ``Figure`` for a drawn
+    formula, a ``NonStruct`` for one shown as TeX code) to its spoken form and its bounding box,
+    which a drawn formula has as a figure's layout attribute already and the TeX is given the
+    same way.  Returns how many elements were tagged.
+    """
+    tagged = 0
+    for number, (alt, bbox) in formulas.items():
+        elem = pdf.get_object((number, 0))
+        if not _is_struct(elem):
+            continue
+        elem.S = Name.Formula
+        elem.Alt = pikepdf.String(alt)
+        if "/A" not in elem:
+            elem.A = Dictionary(O=Name.Layout, BBox=Array(bbox))
+        tagged += 1
+    return tagged
 
 
 # -- structure: orphan marked content -> artifacts --------------------------
@@ -604,13 +633,17 @@ def postprocess_pdf(
     metadata: PdfMetadata,
     producer: str,
     struct_sources: Mapping[int, Hashable] | None = None,
+    formulas: Mapping[int, tuple[str, tuple[float, float, float, float]]] | None = None,
 ) -> PostProcessResult:
     """Finish WeasyPrint's PDF bytes: structure, artifacts, metadata, checks; deterministic.
 
     ``struct_sources``: object number of each structure element -> identity
     of the HTML element it came from (see :func:`merge_split_elements`).
+    ``formulas``: object number of each formula's element -> its spoken form
+    and bounding box (see :func:`tag_formulas`).
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        tagged = tag_formulas(pdf, formulas or {})
         merges = merge_split_elements(pdf, struct_sources or {})
         artifacts = _rewrite_pages(pdf)
         root = pdf.Root
@@ -638,4 +671,4 @@ def postprocess_pdf(
             compress_streams=True,
             fix_metadata_version=False,
         )
-    return PostProcessResult(out.getvalue(), fonts, artifacts, merges)
+    return PostProcessResult(out.getvalue(), fonts, artifacts, merges, tagged)

@@ -23,6 +23,8 @@ class _PdfEdition:
     suffix: str
     media_type = "application/pdf"
     uses: tuple[str, ...] = ()
+    # The text's colour in the edition's CSS (its html rule): formulas are drawn in it.
+    text_color: str
 
     @property
     def suffixes(self) -> tuple[str, ...]:
@@ -42,6 +44,7 @@ class _PdfEdition:
         # not every command that lists the editions (an up-to-date build, publish formats).
         from .fonts import figure_families
         from .glyphs import figure_glyph_error, unpackaged_glyph_error
+        from .math import formula_markup
         from .weasy import PdfBuildError, PdfMetadata, UnpackagedGlyphs, stylesheets, write_pdf
 
         # Images are resolved (and contained) before WeasyPrint sees them, so a bad path is
@@ -49,7 +52,7 @@ class _PdfEdition:
         drawn = context.out_dir / DRAWN
         images, texts = _image_urls(document, context, drawn, self.edition)
         page = html.render(html.environment(HERE / "templates"), "pdf.html.j2", document,
-                           image_src=images.__getitem__)
+                           image_src=images.__getitem__, formula=formula_markup(self.text_color))
         paper = context.settings.papersize or document.meta.papersize
         meta = document.meta
         # Composed (NFC): Pango picks a font per character, so a letter written as letter plus
@@ -128,6 +131,7 @@ class PdfRenderer(_PdfEdition):
     description = "Tagged PDF/UA-1 in Literata, bookmarks, linked citations (A4 or US Letter)"
     edition = "standard"
     suffix = ".pdf"
+    text_color = "#111"
 
 
 class LargePrintPdfRenderer(_PdfEdition):
@@ -135,3 +139,4 @@ class LargePrintPdfRenderer(_PdfEdition):
     description = "Large-print tagged PDF/UA-1: 18 pt Atkinson Hyperlegible, for printing"
     edition = "large-print"
     suffix = ".large-print.pdf"
+    text_color = "#000"

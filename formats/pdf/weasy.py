@@ -43,6 +43,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .fetcher import ContainedFetcher, FetchFailure, contained_fetcher
 from .fonts import FAMILIES, FontFamily, families_for, font_face_css, font_roots, uncovered_characters
+from .math import FORMULA_CLASS
 from .postprocess import EmbeddedFont, postprocess_pdf
 
 __all__ = [
@@ -306,37 +307,72 @@ def _rendering_environment(epoch: int) -> Iterator[_LogCollector]:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+@dataclass
+class _StructRecord:
+    """What the post-processor needs to know of the structure elements WeasyPrint made."""
+
+    # pydyf object number -> (id(HTML element), tag): what page breaks split is merged back
+    sources: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # pydyf object number of a formula's element -> (its /Alt, its BBox as WeasyPrint writes
+    # a figure's); see formats/pdf/math.py
+    formulas: dict[int, tuple[str, tuple[float, float, float, float]]] = field(default_factory=dict)
+
+
 @contextmanager
-def _tracking_struct_sources() -> Iterator[dict[int, tuple[int, str]]]:
+def _tracking_struct_sources() -> Iterator[_StructRecord]:
     """Record which HTML element each structure element is made from.
 
     WeasyPrint 70 builds its structure tree page by page in the private
     generator ``weasyprint.pdf.tags._build_box_tree`` (which calls itself
     through the module global).  While rendering, a wrapper records
     ``pydyf object number -> (id(HTML element), tag)`` for every element it
-    yields; the post-processor uses it to merge what page breaks split.  If a
-    future WeasyPrint renames the function, nothing is recorded and the tree
-    is left as WeasyPrint made it.  Called under the render lock.
+    yields; the post-processor uses it to merge what page breaks split.  It
+    also records the elements of formulas (class ``FORMULA_CLASS``), which
+    the post-processor tags ``Formula``.  If a future WeasyPrint renames the
+    function, nothing is recorded and the tree is left as WeasyPrint made it
+    (and :func:`write_pdf` refuses a PDF whose formulas went untagged).
+    Called under the render lock.
     """
-    sources: dict[int, tuple[int, str]] = {}
+    record = _StructRecord()
     original = getattr(weasy_tags, "_build_box_tree", None)
     if original is None:  # pragma: no cover - another WeasyPrint
-        yield sources
+        yield record
         return
+
+    formula_elements: set[int] = set()
 
     def tracked(box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         for element in original(box, *args, **kwargs):
             number = getattr(element, "number", None)
             html_element = getattr(box, "element", None)
-            if number is not None and html_element is not None and number not in sources:
-                sources[number] = (id(html_element), str(getattr(box, "element_tag", "")))
+            if number is not None and html_element is not None and number not in record.sources:
+                record.sources[number] = (id(html_element), str(getattr(box, "element_tag", "")))
+                # The first element of a formula's HTML element is the formula's own; any other
+                # made from it (none is expected) is left as it is.
+                if _is_formula(html_element) and id(html_element) not in formula_elements:
+                    formula_elements.add(id(html_element))
+                    record.formulas[number] = (_formula_alt(html_element), _bbox(box))
             yield element
 
     weasy_tags._build_box_tree = tracked
     try:
-        yield sources
+        yield record
     finally:
         weasy_tags._build_box_tree = original
+
+
+def _is_formula(element: Any) -> bool:
+    return FORMULA_CLASS in str(element.get("class") or "").split()
+
+
+def _formula_alt(element: Any) -> str:
+    return " ".join(str(element.get("alt") or element.get("aria-label") or "").split())
+
+
+def _bbox(box: Any) -> tuple[float, float, float, float]:
+    """A box's content area the way WeasyPrint 70 writes a figure's BBox attribute."""
+    x, y = float(box.content_box_x()), float(box.content_box_y())
+    return x, y, x + float(box.width), y + float(box.height)
 
 
 def _text(element: Any) -> str:
@@ -540,7 +576,7 @@ def write_pdf(
                     [str(failure) for failure in failures],
                 )
             _drop_covered_links(document)
-            with _tracking_struct_sources() as struct_sources:
+            with _tracking_struct_sources() as struct_record:
                 raw = document.write_pdf(finisher=_finisher, pdf_variant=PDF_VARIANT)
         finally:
             # WeasyPrint removes its fonts' temporary folder in __del__, which never runs in a
@@ -562,7 +598,13 @@ def write_pdf(
     starts = page_starts(document, id_tags)
 
     producer = f"WeasyPrint {weasyprint.__version__}; pikepdf {pikepdf.__version__}"
-    result = postprocess_pdf(raw, metadata, producer, struct_sources)
+    result = postprocess_pdf(raw, metadata, producer, struct_record.sources, struct_record.formulas)
+    formulas = sum(1 for element in root.iter() if isinstance(element.tag, str) and _is_formula(element))
+    if result.formulas != formulas:
+        # A formula tagged Figure (or not at all) is a PDF/UA failure that no check would name.
+        raise PdfBuildError("the formulas could not be tagged; no PDF written", [
+            f"{formulas} formulas in the HTML, {result.formulas} tagged Formula: the structure elements "
+            f"WeasyPrint {weasyprint.__version__} made for them were not found (formats/pdf/weasy.py)"])
     font_problems = _foreign_fonts(result.fonts, FAMILIES)
     if boxes:
         font_problems.append("no font, packaged or installed, has: "

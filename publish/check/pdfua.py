@@ -352,6 +352,15 @@ def _check_figures(pdf: pikepdf.Pdf, tree: _Tree) -> list[Finding]:
     return _result("figure-alt", f"{len(figures)} figures, all with /Alt", fails)
 
 
+def _check_formulas(pdf: pikepdf.Pdf, tree: _Tree) -> list[Finding]:
+    formulas = [e for e in tree.walk() if e.std == "Formula"]
+    fails = [_fail("formula-alt", "Formula has no /Alt", _where(e),
+                   "ISO 14289-1 7.7: a formula is read by its alternate description; the PDF "
+                   "editions give each its spoken form (formats/pdf/math.py).")
+             for e in formulas if not _text(e.obj.get("/Alt"))]
+    return _result("formula-alt", f"{len(formulas)} formulas, all with /Alt", fails)
+
+
 def _check_outline(pdf: pikepdf.Pdf, tree: _Tree) -> list[Finding]:
     outlines = pdf.Root.get("/Outlines")
     has_items = isinstance(outlines, pikepdf.Dictionary) and isinstance(outlines.get("/First"), pikepdf.Dictionary)
@@ -365,7 +374,7 @@ def _check_outline(pdf: pikepdf.Pdf, tree: _Tree) -> list[Finding]:
 _CHECKS: tuple[Callable[[pikepdf.Pdf, _Tree], list[Finding]], ...] = (
     _check_marked, _check_lang, _check_display_title, _check_struct_tree, _check_xmp_pdfua,
     _check_title, _check_fonts, _check_links, _check_tabs, _check_headings, _check_figures,
-    _check_outline,
+    _check_formulas, _check_outline,
 )
 
 
@@ -439,8 +448,10 @@ def _quote(value: str, limit: int) -> str:
 def structure_text(path: Path) -> str | None:
     """The text of the tag tree in its logical (reading) order: what a screen reader reads.
 
-    Page furniture (running heads, page numbers) is artifact content outside the tree, so it
-    is not included. None when the PDF has no structure tree.
+    A formula is read as its /Alt (its spoken form), in its place, as a screen reader says it:
+    never its drawing's text or the TeX shown for one that could not be drawn. Page furniture
+    (running heads, page numbers) is artifact content outside the tree, so it is not included.
+    None when the PDF has no structure tree.
     """
     with pikepdf.open(path) as pdf:
         tree = _Tree(pdf)
@@ -502,6 +513,8 @@ class _PageText:
         for kid in elem.kids:
             if isinstance(kid, _Elem):
                 actual = _text(kid.obj.get("/ActualText"))
+                if not actual and kid.std == "Formula":
+                    actual = _text(kid.obj.get("/Alt"))
                 if actual:
                     pieces.append(((-1, 0.0), actual))
                 else:

@@ -85,7 +85,7 @@ def test_weasyprint_pdfua_passes_every_check(good_pdf: Path) -> None:
     assert {f.check for f in findings} == {
         f"pdfua:{n}" for n in ("marked", "lang", "display-doc-title", "struct-tree", "xmp-pdfuaid",
                                "title", "fonts-embedded", "link-annotations", "tab-order",
-                               "headings", "figure-alt", "outline")}
+                               "headings", "figure-alt", "formula-alt", "outline")}
 
 
 def test_plain_pdf_fails_the_tagging_checks(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ class PdfUaCheck:
     edition = "pdf"
     suffix = ".pdf"
     description = ("PDF/UA-1 machine checks (ISO 14289-1): tagged, /Lang, title shown, XMP pdfuaid, "
-                   "fonts embedded, links, tab order, headings without gaps, figure /Alt, bookmarks")
+                   "fonts embedded, links, tab order, headings without gaps, figure and formula /Alt, bookmarks")
 
     def check(self, article: BuiltArticle) -> list[Finding]:
         path = article.file(self.edition, self.suffix)
