@@ -4,9 +4,9 @@ WeasyPrint cannot lay out MathML, so each formula becomes an ``<img>`` of its dr
 glyphs are paths, not text: no font to embed, and nothing a text extractor could give back as
 TeX. Its box is sized in em, so it takes the size of the text around it (the body's 10.75 pt or
 18 pt, a heading's larger one, a note's smaller one), and lowered by its depth below the
-baseline, so that the formula's baseline is the line's. Its ``alt`` is the spoken form, which the writer makes the
-``/Alt`` of a ``Formula`` structure element (weasy.py finds formulas by ``FORMULA_CLASS``).
-A formula Pandoc or ziamath could not handle is shown as its TeX, as code.
+baseline, so that the formula's baseline is the line's. Its ``alt`` is the spoken form, which
+the writer makes the ``/Alt`` of a ``Formula`` structure element (weasy.py finds formulas by
+``FORMULA_CLASS``). A formula Pandoc or ziamath could not handle is shown as its TeX, as code.
 """
 
 from __future__ import annotations
@@ -16,26 +16,23 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from xml.etree import ElementTree
 
 from markupsafe import Markup
 
-from publish.math.mathml import MATHML_NS
 from publish.model import Math
+
+from .mathprep import presentation
 
 __all__ = ["FORMULA_CLASS", "Drawing", "draw", "formula_markup"]
 
 #: The class of every formula's element in the PDFs' HTML: the writer tags these ``Formula``.
 FORMULA_CLASS = "math"
-# MathML's own default column gap; ziamath's (0.3 em) crowds the columns of a matrix or cases.
-_COLUMN_GAP = "0.8em"
 # Room around the formula's box (em), so that no glyph reaching beyond its metrics is clipped.
 _MARGIN = 0.05
 # The size (SVG units) every formula is drawn at. Its box is given in em, so this size does not
 # show; but ziamath draws no script smaller than a fixed number of units (30 % of its default
 # size, 24), so a formula drawn at another size would change its proportions with it.
 _UNITS = 24.0
-_M = f"{{{MATHML_NS}}}"
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -58,7 +55,7 @@ def draw(mathml: str, color: str) -> Drawing:
     from ziamath.zmath import Math as Picture  # here: only a build with formulas loads the font
 
     margin = _MARGIN * _UNITS
-    picture = Picture(_presentation(mathml, color), size=_UNITS, margin=margin)
+    picture = Picture(presentation(mathml, color), size=_UNITS, margin=margin)
     svg = picture.svg()
     bbox = picture.node.bbox
     return Drawing(
@@ -67,30 +64,6 @@ def draw(mathml: str, color: str) -> Drawing:
         height=(bbox.ymax - bbox.ymin + 2 * margin) / _UNITS,
         depth=(margin - bbox.ymin) / _UNITS,
     )
-
-
-def _presentation(mathml: str, color: str) -> ElementTree.Element:
-    """The presentation MathML alone (ziamath would try to draw the TeX annotation), coloured
-    like the text, with tables given MathML's column gap unless they align equations."""
-    root = ElementTree.fromstring(mathml)
-    for semantics in root.findall(f"{_M}semantics"):
-        place = list(root).index(semantics)
-        shown = [child for child in semantics if child.tag not in (f"{_M}annotation", f"{_M}annotation-xml")]
-        root[place:place + 1] = shown
-    root.set("mathcolor", color)
-    for table in root.iter(f"{_M}mtable"):
-        if "columnspacing" not in table.attrib and not _aligns_equations(table):
-            table.set("columnspacing", _COLUMN_GAP)
-    return root
-
-
-def _aligns_equations(table: ElementTree.Element) -> bool:
-    """Whether ``table`` is an align environment: right and left columns in turn, where the
-    relation at the start of each left column already brings its own space."""
-    row = table.find(f"{_M}mtr")
-    cells = [] if row is None else row.findall(f"{_M}mtd")
-    aligns = [cell.get("columnalign", "center") for cell in cells]
-    return len(aligns) > 1 and all(align == ("right", "left")[index % 2] for index, align in enumerate(aligns))
 
 
 def formula_markup(color: str) -> Callable[[Math], Markup]:
