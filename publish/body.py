@@ -14,6 +14,7 @@ from publish import crossrefs
 from publish.errors import SourceError
 from publish.frontmatter import LANGUAGE_TAG
 from publish.ids import heading_base
+from publish.math import mathml, spoken
 from publish.model import (
     Block,
     BlockQuote,
@@ -22,6 +23,7 @@ from publish.model import (
     CodeBlock,
     CrossRef,
     Emphasis,
+    Equation,
     Figure,
     Footnote,
     FootnoteRef,
@@ -34,6 +36,7 @@ from publish.model import (
     Link,
     ListBlock,
     ListItem,
+    Math,
     Paragraph,
     SourceWarning,
     Strong,
@@ -55,6 +58,9 @@ QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019
 # TeX commands that only lay out a printed page: every edition lays itself out, so they go.
 LAYOUT_TEX = re.compile(r"^\\(newpage|clearpage|pagebreak|bigskip|medskip|smallskip|noindent|centering|"
                         r"vspace\*?\{[^{}]*\}|hspace\*?\{[^{}]*\}|vfill|hfill|linebreak|FloatBarrier)\s*$")
+# Macro definitions: Pandoc has already applied them to the math that uses them.
+MACRO_DEFINITION = re.compile(r"^\s*\\(newcommand|renewcommand|providecommand|def|DeclareMathOperator)\b")
+
 CONTAINERS = frozenset({"BulletList", "OrderedList", "DefinitionList", "BlockQuote", "Div"})
 HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.S)
 
@@ -77,6 +83,7 @@ class Links:
     labels: crossrefs.Labels
     lang: str
     expand_raw: Callable[[dict[str, Any]], list[dict[str, Any]] | None]  # raw LaTeX figure/table -> blocks
+    formulas: dict[tuple[str, bool], mathml.Converted] = field(default_factory=dict)  # (TeX, display) -> MathML
 
 
 class BodyTranslator:
@@ -194,11 +201,26 @@ class BodyTranslator:
             title = visible[0]["c"][2][1]
             yield Figure(self.new_id("fig"), line, src, alt, (Text(title),) if title else (), missing)
             return
-        children = self.inlines(inlines)
-        if children:
-            paragraph = Paragraph(self.new_id("p"), line, children)
-            self.anchor(crossrefs.labels_in(inlines), paragraph.id)  # an equation's \label
-            yield paragraph
+        for part in _split_at_display_math(inlines):
+            if _is_display_math(part[0]):
+                yield self.equation(part, line)
+                continue
+            children = _strip(self.inlines(part))
+            if children and not (len(children) == 1 and isinstance(children[0], Text)
+                                 and not children[0].text.strip(".,;: ")):
+                paragraph = Paragraph(self.new_id("p"), line, children)
+                self.anchor(crossrefs.labels_in(part), paragraph.id)  # a \label in running text
+                yield paragraph
+
+    def equation(self, nodes: list[dict[str, Any]], line: int) -> Equation:
+        """Display math (and its pandoc-crossref label, if any) as a block: numbered when labelled."""
+        tex = nodes[0]["c"][1]
+        labels = crossrefs.LABEL.findall(tex) + [m.group(1) for n in nodes[1:] if n["t"] == "Str"
+                                                 for m in [crossrefs.EQUATION_LABEL.match(n["c"])] if m]
+        targets = [self.links.labels.targets[label] for label in labels if label in self.links.labels.targets]
+        equation = Equation(self.new_id("eq"), line, self.math(tex, True), targets[0].number if targets else 0)
+        self.anchor(labels, equation.id)
+        return equation
 
     def list_block(self, ordered: bool, content: Any, line: int) -> ListBlock:
         self._enter("lists and block quotes")
@@ -328,10 +350,10 @@ class BodyTranslator:
             return
         if fmt in ("tex", "latex") and LAYOUT_TEX.match(text.strip()):
             return
+        if fmt in ("tex", "latex") and MACRO_DEFINITION.match(text):
+            return
         if fmt in ("tex", "latex") and crossrefs.MATH_ENVIRONMENT.match(text):
-            paragraph = Paragraph(self.new_id("p"), line, (self.math(text),))
-            self.anchor(crossrefs.LABEL.findall(text), paragraph.id)
-            yield paragraph
+            yield self.equation([{"t": "RawInline", "c": [fmt, text]}], line)
             return
         if fmt in ("tex", "latex"):
             expanded = self.links.expand_raw({"t": "RawBlock", "c": [fmt, text]})
@@ -379,7 +401,7 @@ class BodyTranslator:
         elif kind == "Code":
             yield Code(content[1])
         elif kind == "Math":
-            yield self.math(content[1])
+            yield self.math(content[1], content[0]["t"] == "DisplayMath")
         elif kind == "RawInline":
             yield from self.raw_inline(content[0], content[1])
         elif kind == "Link":
@@ -411,10 +433,17 @@ class BodyTranslator:
             else:
                 yield self.citation(content[0])
 
-    def math(self, tex: str) -> Code:
-        """Math ($..$, $$..$$, a raw equation environment): shown as its TeX until it is rendered."""
-        self.warn(tex.strip()[:20], f"math is shown as TeX for now: {_short(tex)}")
-        return Code(tex.strip())
+    def math(self, tex: str, display: bool) -> Math:
+        """A formula ($..$, $$..$$, a raw equation environment) with its MathML and spoken form;
+        one Pandoc cannot convert is kept as TeX, with a warning that says why."""
+        shown = mathml.without_placing(tex)
+        converted = self.links.formulas.get((tex, display)) or mathml.convert([(tex, display)])[0]
+        if converted.mathml:
+            return Math(shown, converted.mathml, spoken.spoken(converted.mathml, self.links.lang), display)
+        macro = mathml.undefined_macro(converted.problem)
+        why = f"{macro} is not a macro Pandoc knows (define it with \\newcommand)" if macro else converted.problem
+        self.warn(macro or shown[:20], f"the formula {_short(shown)} is shown as TeX: {why}")
+        return Math(shown, "", spoken.spoken_tex(shown, self.links.lang), display, converted.problem)
 
     def raw_inline(self, fmt: str, text: str) -> Iterator[Inline]:
         if fmt == "html" and HTML_COMMENT.match(text):
@@ -422,8 +451,10 @@ class BodyTranslator:
         if fmt in ("tex", "latex"):
             if LAYOUT_TEX.match(text.strip()) or crossrefs.LABEL.fullmatch(text.strip()):
                 return  # a label is where a reference points, nothing to show
+            if MACRO_DEFINITION.match(text):
+                return
             if crossrefs.MATH_ENVIRONMENT.match(text):
-                yield self.math(text)
+                yield self.math(text, True)
                 return
             ref = crossrefs.REF.match(text.strip())
             if ref:
@@ -500,6 +531,37 @@ def _label_ends_phrase(following: list[dict[str, Any]]) -> bool:
     if not following or following[0]["t"] != "RawInline" or not crossrefs.LABEL.fullmatch(following[0]["c"][1].strip()):
         return False
     return len(following) == 1 or (following[1]["t"] == "Str" and following[1]["c"][:1] in ".,;:)")
+
+
+def _is_display_math(node: dict[str, Any]) -> bool:
+    if node["t"] == "Math":
+        return bool(node["c"][0]["t"] == "DisplayMath")
+    return node["t"] == "RawInline" and bool(crossrefs.MATH_ENVIRONMENT.match(node["c"][1]))
+
+
+def _split_at_display_math(inlines: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A paragraph's inlines cut around its display math, each formula a part of its own that
+    starts with the formula and holds its pandoc-crossref label, if one follows."""
+    parts: list[list[dict[str, Any]]] = [[]]
+    for node in inlines:
+        label_follows = node["t"] == "Str" and crossrefs.EQUATION_LABEL.match(node["c"])
+        if _is_display_math(node):
+            parts += [[node], []]
+        elif label_follows and len(parts) >= 2 and not [n for n in parts[-1] if n["t"] not in ("Space", "SoftBreak")]:
+            parts[-2].append(node)
+        else:
+            parts[-1].append(node)
+    return [part for part in parts if part]
+
+
+def _strip(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Inlines without the white space a cut left at their ends."""
+    out = list(nodes)
+    if out and isinstance(out[0], Text):
+        out[0] = Text(out[0].text.lstrip())
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text.rstrip())
+    return tuple(node for node in out if not (isinstance(node, Text) and not node.text))
 
 
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:

@@ -21,6 +21,8 @@ REF = re.compile(r"^\\(autoref|Autoref|cref|Cref|ref|eqref|pageref)\{([^{}]+)\}$
 PREFIXES = {"fig": "figure", "tbl": "table", "tab": "table", "eq": "equation", "sec": "section",
             "lst": "listing"}
 CROSSREF_KEY = re.compile(r"^(fig|tbl|tab|eq|sec|lst)[:-]", re.I)
+# pandoc-crossref's label after display math: $$ x $$ {#eq:name}
+EQUATION_LABEL = re.compile(r"^\{#(eq[:-][^\s{}]+)\}$")
 # An author's own "Figure 3:" at the start of a caption: the number is not added twice.
 NUMBERED_CAPTION = re.compile(r"^\s*(fig(ure)?|table|tab)\.?\s*\d+", re.I)
 NAMES = {
@@ -81,8 +83,8 @@ def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels
     def visit(value: Any, outer: list[str]) -> None:
         """``outer``: the labels of a Div around a lone figure or table (LaTeX's reader makes one)."""
         if isinstance(value, list):
-            for item in value:
-                visit(item, [])
+            for index, item in enumerate(value):
+                visit(item, equation_label(value[index + 1 : index + 3]) if _is_display_math(item) else [])
             return
         if not isinstance(value, dict):
             return
@@ -108,7 +110,7 @@ def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels
             if found:
                 labels.add("section", found, words(value))
         elif kind == "Math" and value["c"][0]["t"] == "DisplayMath":
-            found = labels_in(value)
+            found = labels_in(value) + outer
             if found:
                 labels.add("equation", found)
         for child in value.values():
@@ -116,6 +118,17 @@ def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels
 
     visit(blocks, [])
     return labels
+
+
+def _is_display_math(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("t") == "Math" and value["c"][0]["t"] == "DisplayMath"
+
+
+def equation_label(following: list[dict[str, Any]]) -> list[str]:
+    """The pandoc-crossref label among the inlines after display math, if one comes next."""
+    words = [node for node in following if node.get("t") not in ("Space", "SoftBreak")]
+    found = EQUATION_LABEL.match(words[0]["c"]) if words and words[0].get("t") == "Str" else None
+    return [found.group(1)] if found else []
 
 
 def reference_text(target: Target, lang: str, command: str = "autoref") -> str:

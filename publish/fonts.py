@@ -44,6 +44,7 @@ __all__ = [
     "SANS_FALLBACKS",
     "SERIF_FALLBACKS",
     "STIX_TWO_MATH",
+    "STIX_TWO_MATH_MATHML",
     "FontFace",
     "FontFamily",
     "atkinson",
@@ -177,6 +178,14 @@ STIX_TWO_MATH = FontFamily(
     # Without its MATH table, which only a math typesetter reads: the HarfBuzz 6 that WeasyPrint
     # subsets with on Debian 12 fails on it for some glyph sets (and falls back to fontTools).
     faces=(FontFace("STIXTwoMath-Regular.ttf", 400, "normal", drop=("MATH",)),),
+)
+
+# The same font whole, MATH table included, for a browser that lays out MathML (the large print).
+STIX_TWO_MATH_MATHML = FontFamily(
+    css_name="Packaged STIX Two Math MathML",
+    package=_PACK,
+    subfolder="fonts/ofl/stixtwomath",
+    faces=(FontFace("STIXTwoMath-Regular.ttf", 400, "normal"),),
 )
 
 # In the order the stylesheets list them after the text face.  Symbols 2 before STIX in the

@@ -1,8 +1,9 @@
 """The shared HTML translator: a Jinja2 environment over the block macros every edition uses.
 
-PDF, EPUB and large print differ only by their page templates, CSS and the three hooks the
-macros call: ``href`` (where an id lives), ``image_src`` (how an image is referenced) and
-``epub`` (whether to add ``epub:type`` beside the ARIA roles).
+PDF, EPUB and large print differ only by their page templates, CSS and the hooks the macros
+call: ``href`` (where an id lives), ``image_src`` (how an image is referenced), ``formula``
+(MathML, or the PDF's drawn formula) and ``epub`` (whether to add ``epub:type`` beside the
+ARIA roles).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 
 import jinja2
 
-from publish.model import Document, Link, Text, plain_text
+from publish import crossrefs
+from publish.math.markup import mathml_markup
+from publish.model import Document, Equation, Link, Math, Text, plain_text
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -34,6 +37,7 @@ def environment(*template_dirs: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url_pieces"] = url_pieces
+    env.globals["equation_label"] = equation_label
     return env
 
 
@@ -56,6 +60,12 @@ def url_pieces(link: Link) -> list[str]:
     if text != link.href and not _SHOWN_URL.fullmatch(text):
         return []
     return _URL_PIECE.findall(text)
+
+
+def equation_label(equation: Equation, lang: str) -> str:
+    """What a screen reader calls an equation's box: "Equation 2", or "Equation" unnumbered."""
+    name = crossrefs.NAMES.get(lang.split("-")[0].lower(), crossrefs.NAMES["en"])["equation"]
+    return f"{name} {equation.number}" if equation.number else name
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,7 @@ def render(
     epub: bool = False,
     href: Callable[[str], str] = same_page,
     image_src: Callable[[str], str] = str,
+    formula: Callable[[Math], Any] = mathml_markup,
     **extra: Any,
 ) -> str:
     """Render an edition's page template with the hooks the shared macros need."""
@@ -100,6 +111,7 @@ def render(
         epub=epub,
         href=href,
         image_src=image_src,
+        formula=formula,
         reference_ids={r.key: r.id for r in document.references},
         toc=toc(document),
         **extra,

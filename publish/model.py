@@ -120,6 +120,20 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Math:
+    """A formula: its TeX as written, the MathML Pandoc makes of it, and its spoken form, which
+    is the alt text in every edition and what the audio says. ``mathml`` is empty where the TeX
+    could not be converted (``problem`` says why): the editions then show the TeX as code."""
+
+    kind: ClassVar[str] = "math"
+    tex: str
+    mathml: str
+    spoken: str
+    display: bool = False
+    problem: str = ""
+
+
+@dataclass(frozen=True)
 class Abbreviation:
     kind: ClassVar[str] = "abbreviation"
     term: str
@@ -128,7 +142,7 @@ class Abbreviation:
 
 
 Inline: TypeAlias = (Text | Emphasis | Strong | Styled | LanguageSpan | Code | LineBreak | Link | CrossRef | Image
-                      | Citation | FootnoteRef | Abbreviation)
+                      | Citation | FootnoteRef | Abbreviation | Math)
 
 # ----------------------------------------------------------------- block nodes
 
@@ -230,6 +244,18 @@ class CodeBlock:
 
 
 @dataclass(frozen=True)
+class Equation:
+    """Display math as a block of its own; ``number`` (0: none) when the source labels it, so
+    references to it can say "Equation 2"."""
+
+    kind: ClassVar[str] = "equation"
+    id: str
+    line: int
+    math: Math
+    number: int = 0
+
+
+@dataclass(frozen=True)
 class ThematicBreak:
     kind: ClassVar[str] = "thematicbreak"
     id: str
@@ -237,7 +263,7 @@ class ThematicBreak:
 
 
 Block: TypeAlias = (Heading | Paragraph | ListBlock | ListItem | BlockQuote | LanguageBlock | Figure | Table | CodeBlock
-                     | ThematicBreak)
+                     | Equation | ThematicBreak)
 
 # ------------------------------------------------------------ document parts
 
@@ -349,6 +375,11 @@ class Document:
             if isinstance(block, Heading):
                 yield block
 
+    def formulas(self) -> Iterator[Math]:
+        """Every formula of the article: body, notes and disclaimer."""
+        for part in (self.body, self.disclaimer, *(note.blocks for note in self.footnotes)):
+            yield from (node for node in block_inlines(part) if isinstance(node, Math))
+
     def has(self, kind: str) -> bool:
         parts = (self.body, self.disclaimer, *(note.blocks for note in self.footnotes))
         return any(block.kind == kind for part in parts for block in walk_blocks(part))
@@ -372,6 +403,8 @@ def block_inlines(blocks: tuple[Block, ...]) -> Iterator[Inline]:
             stack.extend(block.children)
         elif isinstance(block, Figure):
             stack.extend(block.caption)
+        elif isinstance(block, Equation):
+            stack.append(block.math)
         elif isinstance(block, Table):
             stack.extend(block.caption)
             stack.extend(node for row in (block.header, *block.rows) for cell in row for node in cell.children)
@@ -395,6 +428,8 @@ def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:
             yield node.text, False
         elif isinstance(node, Abbreviation):
             yield node.term, False
+        elif isinstance(node, Math):  # a formula in words, its alt text everywhere; else its TeX, shown as such
+            yield node.spoken if node.mathml else node.tex, False
         elif isinstance(node, CrossRef):
             yield node.text, False
         elif isinstance(node, LineBreak):

@@ -16,6 +16,7 @@ from publish.errors import SourceError
 from publish.frontmatter import CONTROL, Fields, FrontMatter, misspelt_key, split
 from publish.ids import RESERVED_IDS, IdPool, reference_id, slugify
 from publish.limits import DEFAULT, Limits
+from publish.math import mathml
 from publish.model import (
     AbbreviationDef,
     Block,
@@ -114,9 +115,10 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     if not meta.lang:
         meta = replace(meta, lang=_language_of(plain_text_of(body_ast["blocks"]), path, front, fields))
     expand_raw = _raw_environments(path)
+    formulas = mathml.formulas_in([body_ast, disclaimer_ast])
     links = Links(numbers, citations.in_text_authors(items), tuple(all_keys),
                   crossrefs.collect(body_ast["blocks"], lambda node: plain_text_of(node["c"][2]), expand_raw),
-                  meta.lang, expand_raw)
+                  meta.lang, expand_raw, dict(zip(formulas, mathml.convert(formulas), strict=True)))
 
     def translator(ast: dict[str, Any], text: str, first_line: int, prefix: str,
                    fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:

@@ -24,6 +24,7 @@ from publish.model import (
     CrossRef,
     Document,
     Emphasis,
+    Equation,
     Figure,
     FootnoteRef,
     Heading,
@@ -34,6 +35,7 @@ from publish.model import (
     LineBreak,
     Link,
     ListBlock,
+    Math,
     Paragraph,
     Reference,
     Strong,
@@ -117,6 +119,8 @@ def speak(nodes: tuple[Inline, ...], read_citations: bool = False) -> str:
             out.append(node.text)
         elif isinstance(node, Image):
             out.append(f" (image: {node.alt}) ")
+        elif isinstance(node, Math):
+            out.append(node.spoken)
         elif isinstance(node, FootnoteRef):
             continue  # the notes are read after the article
     return "".join(out)
@@ -193,7 +197,7 @@ class _Script:
             yield self.segment(block.id, f"Quote. {_end_sentence(text)} End of quote.", caption, PAUSE_PARAGRAPH)
         elif isinstance(block, LanguageBlock):
             yield from self.blocks(block.blocks)
-        elif isinstance(block, Paragraph | Figure | Table | CodeBlock):
+        elif isinstance(block, Paragraph | Figure | Table | CodeBlock | Equation):
             yield self.segment(block.id, self.text_of(block), self.caption_of(block), PAUSE_PARAGRAPH)
         elif isinstance(block, ThematicBreak):
             return
@@ -214,6 +218,8 @@ class _Script:
             return " ".join([*([_end_sentence(caption)] if caption else []), intro, *(_end_sentence(r) for r in rows)])
         if isinstance(block, CodeBlock):
             return f"Code: {block.text}"
+        if isinstance(block, Equation):
+            return _end_sentence(self.caption_of(block))
         if isinstance(block, ListBlock):
             return " ".join(_end_sentence(" ".join(self.text_of(b) for b in item.blocks)) for item in block.items)
         if isinstance(block, BlockQuote | LanguageBlock):
@@ -233,6 +239,8 @@ class _Script:
             return (f"{caption} " if caption else "") + " | ".join(cells)
         if isinstance(block, CodeBlock):
             return block.text
+        if isinstance(block, Equation):  # the transcript shows what is said: a formula in words
+            return (f"Equation {block.number}: " if block.number else "") + block.math.spoken
         if isinstance(block, ListBlock):
             return " ".join(" ".join(self.caption_of(b) for b in item.blocks) for item in block.items)
         if isinstance(block, BlockQuote | LanguageBlock):

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = {
     "seed": ROOT / "source" / "gut-barrier" / "article.md",
     "everything": ROOT / "tests" / "fixtures" / "everything" / "article.md",
+    "math": ROOT / "tests" / "fixtures" / "math" / "article.md",
 }
 SETTINGS = Settings(source_date_epoch=1700000000)
 EDITIONS = ("audio", "epub", "large-print")

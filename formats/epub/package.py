@@ -44,6 +44,7 @@ A11Y_PREFIX = ("a11y", "http://www.idpf.org/epub/vocab/package/a11y/#")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 SMIL_NS = "http://www.w3.org/ns/SMIL"
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OPF_PATH = f"{EPUB_FOLDER}/content.opf"
 
@@ -109,6 +110,8 @@ class ContentSurvey:
     tables: bool = False
     linked_notes: bool = False
     page_breaks: bool = False
+    math: bool = False  # MathML anywhere
+    described_math: bool = False  # MathML, every formula with its words in alttext
 
 
 def survey_content(trees: Sequence[etree._Element]) -> ContentSurvey:
@@ -131,6 +134,9 @@ def survey_content(trees: Sequence[etree._Element]) -> ContentSurvey:
         found["page_breaks"] = found.get("page_breaks", False) or bool(
             tree.xpath('//*[contains(concat(" ", @role, " "), " doc-pagebreak ")]', namespaces=ns)
         )
+    formulas = [m for tree in trees for m in tree.xpath("//m:math", namespaces={"m": MATHML_NS})]
+    found["math"] = bool(formulas)
+    found["described_math"] = bool(formulas) and all((m.get("alttext") or "").strip() for m in formulas)
     return ContentSurvey(**found)
 
 
@@ -169,6 +175,10 @@ def accessibility_metadata(
         features.append("alternativeText")
     if content.aria_roles:
         features.append("ARIA")
+    if content.math:
+        features.append("MathML")
+    if content.described_math:
+        features.append("describedMath")
     features.append("displayTransformability")
     if narrated:
         features.append("synchronizedAudioText")
@@ -207,6 +217,9 @@ def _summary(
         sentences.append("Tables have header cells, so each value can be read with its headings.")
     if content.linked_notes:
         sentences.append("Notes and references are linked from the text and back to it.")
+    if content.described_math:
+        sentences.append("Formulas are MathML, and each has a description in words that assistive technology "
+                         "can speak.")
     if page_list:
         source = f" ({meta.page_break_source})" if meta.page_break_source else ""
         sentences.append(f"Page numbers follow the print edition{source}, and a page list lets you go to any page.")
@@ -355,7 +368,7 @@ def _check_target(href: str, ids: Mapping[str, set[str]], what: str) -> None:
 
 def _properties(tree: etree._Element) -> list[str]:
     props = []
-    if tree.xpath("//*[namespace-uri()='http://www.w3.org/1998/Math/MathML']"):
+    if tree.xpath(f"//*[namespace-uri()='{MATHML_NS}']"):
         props.append("mathml")
     if tree.xpath("//*[namespace-uri()='http://www.w3.org/2000/svg']"):
         props.append("svg")

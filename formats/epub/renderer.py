@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import assets, html
+from publish.math.markup import mathml_markup
 from publish.model import Document
 from publish.renderer import RenderContext, Rendition, publication_time
 
@@ -65,7 +66,7 @@ class EpubRenderer:
         present = [spec for spec in (ARTICLE, *PARTS) if _has_part(document, spec)]
         macros = env.get_template("parts.xhtml.j2").make_module(vars={
             "epub": True, "href": lambda id: f"{part_of(id).file_name}#{id}", "image_src": image_names.__getitem__,
-            "reference_ids": {r.key: r.id for r in document.references},
+            "reference_ids": {r.key: r.id for r in document.references}, "formula": mathml_markup, "doc": document,
         })
         page_starts = _page_starts(context.results.get("pdf"))
         parts = [

@@ -11,11 +11,13 @@ from publish import assets, html
 from publish.fonts import (
     ATKINSON_FAMILY,
     SANS_FALLBACKS,
+    STIX_TWO_MATH_MATHML,
     atkinson,
     fallback_characters,
     static_font,
     unicode_range,
 )
+from publish.math.markup import drawn_text
 from publish.model import Document
 from publish.renderer import RenderContext, Rendition
 
@@ -82,6 +84,23 @@ def fallback_faces(text: str) -> list[FaceRule]:
     return rules
 
 
+# What a MathML layout draws from the font without the text holding it: the radical sign of a
+# root, the bars and arrows of accents, and the fences it may stretch.
+DRAWN_BY_LAYOUT = frozenset("\u221a\u221b\u221c\u00af\u203e\u2015\u2212\u02c6\u02dc\u2192\u2190"
+                            "()[]{}|\u2016\u27e8\u27e9\u230a\u230b\u2308\u2309 ")
+
+
+def math_faces(document: Document) -> list[FaceRule]:
+    """The math font for the MathML of the page, cut down to what its formulas draw; its MATH
+    table keeps the larger and stretched forms of those characters (roots, brackets, sums)."""
+    characters = "".join(drawn_text(math) for math in document.formulas() if math.mathml)
+    if not characters:
+        return []
+    face = STIX_TWO_MATH_MATHML.regular
+    font = static_font(STIX_TWO_MATH_MATHML, face, set(characters) | DRAWN_BY_LAYOUT)
+    return [FaceRule(STIX_TWO_MATH_MATHML.css_name, face.weight, assets.data_uri(font, "font/ttf"), "U+0-10FFFF")]
+
+
 class LargePrintRenderer:
     name = "large-print"
     description = "Large-print HTML page (24 px Atkinson Hyperlegible, WCAG 2.2 AAA text), one file"
@@ -97,6 +116,7 @@ class LargePrintRenderer:
         fonts = [FaceRule(ATKINSON_FAMILY.css_name, weight, assets.data_uri(atkinson(weight).read_bytes(), "font/ttf"),
                           unicode_range(TEXT_FACE.covers))
                  for weight in (400, 700)]
+        fonts += math_faces(document)
         audio = None
         if "audio" in context.results:
             facts = context.results["audio"].facts

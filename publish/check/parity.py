@@ -28,6 +28,7 @@ from publish.model import (
     BlockQuote,
     CodeBlock,
     Document,
+    Equation,
     Figure,
     Heading,
     ListItem,
@@ -95,6 +96,8 @@ def _block_items(blocks: tuple[Block, ...], group: str) -> list[Item]:
                 items.append(Item(group, "table cell", block.line, tuple(text_pieces(cell.children))))
         elif isinstance(block, CodeBlock):
             items.append(Item(group, "code", block.line, ((block.text, False),)))
+        elif isinstance(block, Equation):  # its alt text, or its words in the audio
+            items.append(Item(group, "equation", block.line, tuple(text_pieces((block.math,)))))
     return [item for item in items if squash(item.text)]
 
 
@@ -296,6 +299,9 @@ def _element_text(element: Any) -> str:
                 out.append(el.tail)
             return
         name = _local(el.tag)
+        if name == "math":  # a formula is read as its alt text, its words, as in every edition
+            out.append(f" {el.get('alttext', '')} {el.tail or ''}")
+            return
         if name in _SKIP_HTML or el.get("hidden") is not None:
             if el.tail:
                 out.append(el.tail)

@@ -97,6 +97,7 @@ class Book:
     page_list: list[str] = field(default_factory=list)  # hrefs of the page-list nav
     toc_entries: int = 0
     math: int = 0
+    math_without_alttext: list[str] = field(default_factory=list)  # "doc.xhtml: TeX" of each
     ids: set[str] = field(default_factory=set)  # "doc.xhtml#id" of every element with an id
 
     def values(self, prop: str) -> list[str]:
@@ -167,6 +168,8 @@ def _survey(book: Book, tree: Any, name: str, folder: str, covers: set[str], *, 
             book.page_breaks += 1
         if local == "math":
             book.math += 1
+            if not (element.get("alttext") or "").strip():
+                book.math_without_alttext.append(f"{name}: {' '.join(''.join(element.itertext()).split())[:40]}")
         if local in ("img", "svg"):
             src = posixpath.normpath(posixpath.join(folder, element.get("src", ""))) if local == "img" else ""
             if src in covers or "cover" in types or "doc-cover" in roles:
@@ -273,6 +276,9 @@ def _feature_findings(book: Book) -> list[Finding]:
         "structuralNavigation": (book.headings > 0, "no headings in the content documents", "Remove the claim."),
         "ARIA": (book.aria_roles > 0, "no ARIA role attributes in the content documents", "Remove the claim."),
         "MathML": (book.math > 0, "no MathML in the content documents", "Remove the claim."),
+        "describedMath": (book.math > 0 and not book.math_without_alttext,
+                          "not every formula has its words (alttext)" if book.math else "the book has no formulas",
+                          "Remove the claim, or give every <math> an alttext."),
         "displayTransformability": (not book.fixed_layout, "the book is fixed layout (pre-paginated)",
                                     "Remove the claim: fixed layouts cannot be restyled."),
     }
@@ -286,7 +292,12 @@ def _feature_findings(book: Book) -> list[Finding]:
     if missing_ids:
         out.append(_fail(f"{len(missing_ids)} page-list entries point at no element",
                          ", ".join(missing_ids[:3]), "Each page-list link must target a page-break marker's id."))
+    if book.math_without_alttext:
+        out.append(_fail(f"{len(book.math_without_alttext)} formula(s) without alttext: a reader without "
+                         "MathML support hears nothing of them", "; ".join(book.math_without_alttext[:3]),
+                         "Give every <math> element an alttext with the formula in words."))
     for feature, present in (("synchronizedAudioText", book.overlays > 0), ("pageNavigation", bool(book.page_list)),
+                             ("MathML", book.math > 0),
                              ("alternativeText", book.images_with_alt > 0),
                              ("tableOfContents", book.toc_entries > 0)):
         if present and feature not in claimed:

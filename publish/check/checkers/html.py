@@ -3,6 +3,8 @@ reflow at 320 px and 7:1 contrast in every colour scheme."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from publish.check.axe import DEFAULT_TAGS, axe_script, run_axe
 from publish.check.browser import chromium_executable, playwright_package
 from publish.check.checker import BuiltArticle
@@ -36,13 +38,13 @@ class LargePrintLayoutCheck:
     name = "large-print-layout"
     edition = "large-print"
     suffix = ".large-print.html"
-    description = (f"Smallest computed text size at least {MIN_FONT_PX:g} px, and no horizontal "
-                   f"scrolling at {NARROW} px wide (400 % zoom)")
+    description = (f"Smallest computed text size at least {MIN_FONT_PX:g} px, no horizontal "
+                   f"scrolling at {NARROW} px wide (400 % zoom), and every formula with its words (alttext)")
 
     def check(self, article: BuiltArticle) -> list[Finding]:
         path = article.file(self.edition, self.suffix)
         browser = article.tools.browser()
-        findings: list[Finding] = []
+        findings = formula_findings(path)
         for width in (WIDE, NARROW):
             facts = measure_layout(path, width, browser=browser)
             where = f"{path.name} at {width} px"
@@ -105,3 +107,22 @@ class LargePrintContrastCheck:
                                         f"Lowest contrast {facts.min_ratio:.2f}:1 in the {scheme} scheme "
                                         f"over {facts.samples} text elements{note}", where))
         return findings
+
+
+def formula_findings(path: Path) -> list[Finding]:
+    """Every <math> has an alttext: the formula in words, for a screen reader that reads no
+    MathML and for a reader who cannot see it."""
+    import lxml.html  # type: ignore[import-untyped]
+
+    formulas = [el for el in lxml.html.parse(str(path)).iter() if isinstance(el.tag, str)
+                and el.tag.rsplit("}", 1)[-1] == "math"]
+    bare = [" ".join("".join(el.itertext()).split())[:40] for el in formulas if not (el.get("alttext") or "").strip()]
+    if bare:
+        return [Finding("layout:math-alttext", False, "error", f"{len(bare)} of {len(formulas)} formulas without "
+                        "alttext: a reader without MathML support hears nothing of them",
+                        f"{path.name}: {'; '.join(bare[:3])}",
+                        "Give every <math> an alttext with the formula in words.")]
+    if formulas:
+        return [Finding("layout:math-alttext", True, "info", f"All {len(formulas)} formulas have their words "
+                        "(alttext)", path.name)]
+    return []

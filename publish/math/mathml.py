@@ -1,0 +1,131 @@
+"""TeX to MathML, through Pandoc (texmath): one run for every formula of an article.
+
+Pandoc writes each formula it cannot convert as TeX, with a warning on stderr that says where
+the parse failed; such a formula keeps its TeX and the warning's reason. The MathML that comes
+back is rebuilt element by element from an allowlist, so nothing but MathML reaches an edition.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+from xml.etree import ElementTree
+
+from publish import crossrefs, pandoc
+from publish.pandoc_ast import walk
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+# MathML Core's elements, the legacy ones texmath writes (mfenced, menclose), and the
+# semantics wrapper whose annotation keeps the TeX for copying.
+ELEMENTS = frozenset({
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "mtext", "ms", "mspace", "mglyph",
+    "mfrac", "msqrt", "mroot", "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose",
+    "msub", "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none",
+    "mtable", "mtr", "mtd", "mlabeledtr", "maction",
+})
+ATTRIBUTES = frozenset({
+    "display", "mathvariant", "stretchy", "form", "fence", "separator", "lspace", "rspace", "largeop",
+    "movablelimits", "accent", "accentunder", "linethickness", "columnalign", "rowalign", "columnspacing",
+    "rowspacing", "columnlines", "rowlines", "frame", "displaystyle", "scriptlevel", "width", "height",
+    "depth", "voffset", "notation", "encoding", "minsize", "maxsize", "symmetric", "open", "close",
+    "separators", "columnspan", "rowspan", "bevelled",
+})
+# What only places or numbers a formula: the reader numbers labelled equations itself.
+_PLACING = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
+_FAILED = re.compile(r"^\[WARNING\] Could not convert TeX math (.*?), rendering as TeX:\n(.*?)(?=^\[|\Z)",
+                     re.S | re.M)
+_DIV = re.compile(r'<div id="f(\d+)">\s*(.*?)\s*</div>', re.S)
+TIMEOUT_S = 60.0
+ElementTree.register_namespace("", MATHML_NS)  # <math xmlns="...">, as HTML and XHTML both read it
+
+
+@dataclass(frozen=True)
+class Converted:
+    mathml: str  # "" when the TeX could not be converted
+    problem: str = ""  # why not, in a few words: "unexpected control sequence \foo"
+
+
+def formulas_in(asts: list[Any]) -> list[tuple[str, bool]]:
+    """Every formula of some Pandoc ASTs, once each, as (TeX, display): math and the raw LaTeX
+    equation environments Pandoc leaves as they are."""
+    found: dict[tuple[str, bool], None] = {}
+    for node in walk(asts):
+        if node["t"] == "Math":
+            found[(node["c"][1], node["c"][0]["t"] == "DisplayMath")] = None
+        elif node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("tex", "latex") \
+                and crossrefs.MATH_ENVIRONMENT.match(node["c"][1]):
+            found[(node["c"][1], True)] = None
+    return list(found)
+
+
+def without_placing(tex: str) -> str:
+    return _PLACING.sub("", tex).strip()
+
+
+def convert(formulas: list[tuple[str, bool]]) -> list[Converted]:
+    """MathML for each (TeX, display) pair, in order."""
+    if not formulas:
+        return []
+    blocks = [{"t": "Div", "c": [[f"f{index}", [], []], [{"t": "Plain", "c": [
+        {"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, without_placing(tex)]}]}]]}
+        for index, (tex, display) in enumerate(formulas)]
+    document = {"pandoc-api-version": [*pandoc.API_MAJOR, 1], "meta": {}, "blocks": blocks}
+    done = subprocess.run([pandoc.executable(), "-f", "json", "-t", "html5", "--mathml"],
+                          input=json.dumps(document).encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
+                          env={**os.environ, "LANG": "C.UTF-8"})
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return [Converted("", reason[-1] if reason else "Pandoc failed") for _ in formulas]
+    shown = {int(number): body for number, body in _DIV.findall(done.stdout.decode("utf-8"))}
+    reasons = [_reason(detail) for _tex, detail in _FAILED.findall(done.stderr.decode("utf-8", "replace"))]
+    out: list[Converted] = []
+    for index in range(len(formulas)):
+        body = shown.get(index, "")
+        if body.startswith("<math"):
+            try:
+                out.append(Converted(clean(body)))
+                continue
+            except ElementTree.ParseError as exc:
+                out.append(Converted("", f"Pandoc's MathML could not be read ({exc})"))
+                continue
+        out.append(Converted("", reasons.pop(0) if reasons else "Pandoc could not convert it"))
+    return out
+
+
+def _reason(detail: str) -> str:
+    """The last lines of Pandoc's report: "unexpected control sequence \\foo"."""
+    lines = [line.strip() for line in detail.strip().splitlines() if line.strip()]
+    meaningful = [line for line in lines[2:] if not line.startswith("expecting")]
+    return html.unescape(meaningful[0]) if meaningful else "it could not be parsed"
+
+
+def undefined_macro(problem: str) -> str | None:
+    """The command a conversion failed on, if that was the reason: "\\foo"."""
+    found = re.search(r"unexpected control sequence (\\[A-Za-z]+)", problem)
+    return found.group(1) if found else None
+
+
+def clean(markup: str) -> str:
+    """The MathML rebuilt from the allowlists: unknown elements are dropped with their content,
+    unknown attributes (style, href, on*) dropped."""
+    source = ElementTree.fromstring(markup)
+    return ElementTree.tostring(_copy(source), encoding="unicode", short_empty_elements=True)
+
+
+def _copy(element: ElementTree.Element) -> ElementTree.Element:
+    name = element.tag.rsplit("}", 1)[-1]
+    copy = ElementTree.Element(f"{{{MATHML_NS}}}{name}",
+                               {k: v for k, v in element.attrib.items() if k in ATTRIBUTES})
+    copy.text = element.text
+    for child in element:
+        child_name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if child_name in ELEMENTS:
+            kept = _copy(child)
+            kept.tail = child.tail
+            copy.append(kept)
+    return copy

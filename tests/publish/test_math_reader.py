@@ -1,0 +1,100 @@
+"""Math as papers write it, read into the model: formulas with MathML and words, display math
+as numbered equations, references to them, macros, and formulas Pandoc cannot convert."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from publish.model import CrossRef, Document, Equation, Math, Paragraph, block_inlines, plain_text, to_json
+from publish.reader import read_article
+from tests.publish.conftest import WriteArticle
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "tests" / "fixtures" / "math" / "article.md"
+GOLDEN = ROOT / "tests" / "golden" / "math.model.json"
+
+
+def read(write_article: WriteArticle, body: str) -> Document:
+    return read_article(write_article(body=body))
+
+
+def test_golden_model_json() -> None:
+    """The fixture's model, MathML and spoken forms included."""
+    actual = to_json(read_article(SOURCE)).replace(str(SOURCE.parent), "<article>")
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(actual, encoding="utf-8")
+    assert actual == GOLDEN.read_text(encoding="utf-8"), "the model changed: UPDATE_GOLDEN=1 if on purpose"
+
+
+def test_inline_math_has_mathml_and_words(write_article: WriteArticle) -> None:
+    document = read(write_article, "\nThe square $x^2$ grows.\n")
+    (math,) = [n for n in block_inlines(document.body) if isinstance(n, Math)]
+    assert math.tex == "x^2" and not math.display
+    assert math.mathml.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"') and "<msup>" in math.mathml
+    assert math.spoken and "x" in math.spoken
+    assert plain_text(document.body[0].children) == f"The square {math.spoken} grows."
+    assert not document.warnings
+
+
+def test_display_math_is_an_equation_block_between_paragraphs(write_article: WriteArticle) -> None:
+    document = read(write_article, "\nBefore the formula\n$$a = b$$\nand after it.\n")
+    assert [type(b) for b in document.body] == [Paragraph, Equation, Paragraph]
+    before, equation, after = document.body
+    assert isinstance(equation, Equation) and equation.math.display and equation.number == 0
+    assert plain_text(before.children) == "Before the formula"  # type: ignore[union-attr]
+    assert plain_text(after.children) == "and after it."  # type: ignore[union-attr]
+
+
+def test_punctuation_after_display_math_is_not_a_paragraph(write_article: WriteArticle) -> None:
+    document = read(write_article, "\nIt is\n$$a = b$$.\n")
+    assert [type(b) for b in document.body] == [Paragraph, Equation]
+
+
+def test_labelled_equations_are_numbered_and_referenced(write_article: WriteArticle) -> None:
+    body = ("\n$$E = mc^2 \\label{eq:energy}$$\n\n"
+            "\\begin{equation}\nF = ma \\label{eq:force}\n\\end{equation}\n\n"
+            "$$p = mv$$ {#eq:momentum}\n\n"
+            "See \\autoref{eq:energy}, \\eqref{eq:force} and @eq:momentum.\n")
+    document = read(write_article, body)
+    equations = [b for b in document.body if isinstance(b, Equation)]
+    assert [e.number for e in equations] == [1, 2, 3]
+    assert equations[0].math.tex == "E = mc^2"  # the label is not part of the formula shown
+    references = [n for n in block_inlines(document.body) if isinstance(n, CrossRef)]
+    assert sorted((r.text, r.target) for r in references) == sorted(
+        [("Equation 1", equations[0].id), ("(2)", equations[1].id), ("Equation 3", equations[2].id)])
+    assert not document.warnings
+
+
+def test_macros_are_applied_and_their_definitions_vanish(write_article: WriteArticle) -> None:
+    document = read(write_article, "\n\\newcommand{\\R}{\\mathbb{R}}\n\nA vector $x \\in \\R^n$.\n")
+    assert len(document.body) == 1
+    (math,) = [n for n in block_inlines(document.body) if isinstance(n, Math)]
+    assert "ℝ" in math.mathml and "newcommand" not in to_json(document)
+
+
+def test_undefined_macro_is_a_warning_that_names_it(write_article: WriteArticle) -> None:
+    path = write_article(body="\nA formula $\\foo{x} + 1$ here.\n")
+    document = read_article(path)
+    (math,) = [n for n in block_inlines(document.body) if isinstance(n, Math)]
+    assert math.mathml == "" and math.tex == "\\foo{x} + 1" and "\\foo" in math.problem
+    assert math.spoken and "\\" not in math.spoken
+    (warning,) = document.warnings
+    assert warning.line == path.read_text().splitlines().index("A formula $\\foo{x} + 1$ here.") + 1
+    assert "\\foo" in warning.message and "shown as TeX" in warning.message
+    assert plain_text(document.body[0].children) == "A formula \\foo{x} + 1 here."  # type: ignore[union-attr]
+
+
+def test_mathml_keeps_nothing_but_mathml(write_article: WriteArticle) -> None:
+    """Text that looks like markup stays text; no attribute outside the allowlist survives."""
+    document = read(write_article, '\nSee $\\text{<script>alert(1)</script>} + \\href{javascript:x}{y}$.\n')
+    for math in (n for n in block_inlines(document.body) if isinstance(n, Math)):
+        assert "<script" not in math.mathml and "javascript" not in math.mathml and "href" not in math.mathml
+
+
+def test_math_in_tables_notes_and_the_disclaimer(write_article: WriteArticle) -> None:
+    front = 'title: "T"\nlang: en\ndisclaimer: "Results hold for $n > 30$."\n'
+    body = "\n| a | b |\n|---|---|\n| $\\alpha$ | 1 |\n\nText.[^1]\n\n[^1]: A note with $\\beta$.\n"
+    document = read_article(write_article(front, body))
+    assert {m.tex for m in document.formulas()} == {"\\alpha", "\\beta", "n > 30"}
+    assert all(m.mathml for m in document.formulas())
