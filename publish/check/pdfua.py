@@ -448,8 +448,9 @@ def _quote(value: str, limit: int) -> str:
 def structure_text(path: Path) -> str | None:
     """The text of the tag tree in its logical (reading) order: what a screen reader reads.
 
-    A formula is read as its /Alt (its spoken form), in its place, as a screen reader says it:
-    never its drawing's text or the TeX shown for one that could not be drawn. Page furniture
+    A drawn formula, which shows no text, is read as its /Alt (its spoken form) in its place;
+    one shown as TeX code is read as that code, as in the EPUB (its /Alt is for a screen reader
+    all the same). Page furniture
     (running heads, page numbers) is artifact content outside the tree, so it is not included.
     None when the PDF has no structure tree.
     """
@@ -513,12 +514,15 @@ class _PageText:
         for kid in elem.kids:
             if isinstance(kid, _Elem):
                 actual = _text(kid.obj.get("/ActualText"))
-                if not actual and kid.std == "Formula":
-                    actual = _text(kid.obj.get("/Alt"))
                 if actual:
                     pieces.append(((-1, 0.0), actual))
-                else:
-                    self._collect(kid, pieces)
+                    continue
+                own: list[tuple[tuple[int, float], str]] = []
+                self._collect(kid, own)
+                if kid.std == "Formula" and not "".join(piece for _line, piece in own).strip():
+                    # A drawn formula shows no text: it is read as its alternate description.
+                    own = [((-1, 0.0), _text(kid.obj.get("/Alt")))]
+                pieces.extend(own)
             elif kid.mcid is not None and kid.page is not None:
                 pieces.extend(self._page(kid.page).get(kid.mcid, []))
 
