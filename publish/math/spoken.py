@@ -114,6 +114,7 @@ class Item:
     approach: bool = False  # a limit: "→" in its bounds is "approaches"
     vector: bool = False  # bold, an arrow or del: "⋅" beside it is "dot", not "times"
     scripted: bool = False  # has a sub- or superscript: E_ext[u] is not an expected value
+    open_power: bool = False  # "x to the power n", with no end marker
 
 
 @dataclass
@@ -128,6 +129,8 @@ class Unit:
     paren: bool = False
     article: bool = False
     vector: bool = False
+    open_power: bool = False
+    large: bool = False  # a sum, an integral, a limit: a pause before the relation that ends its body
 
 
 def _tag(element: Element) -> str:
@@ -498,11 +501,16 @@ class _Reader:
             words, simple = self.subscript(words, under), False
             if over is not None and not self.phrase(under, brief=True).simple:
                 words += ","
+        open_power = False
         if over is not None:
+            before = words
             words, simple = self.superscript(words, over, base_item, simple)
+            exponent = self.phrase(over, brief=True)
+            # "x to the power n" says nowhere where the exponent ends: a pause does, when a factor follows.
+            open_power = exponent.simple and words == self.w.say("power", before, exponent.words)
         power = over is not None and _token(over) not in ("′", "'", "″", "‴", "∗", "*", "⋆", "†")
         return replace(base_item, kind="value", words=words, simple=simple, fraction=False, article=False,
-                       differential=False, number="", scripted=True,
+                       differential=False, number="", scripted=True, open_power=open_power,
                        callable=base_item.callable and not power, function=base_item.function and not power)
 
     def phrase_item(self, element: Element) -> Item:
@@ -786,7 +794,7 @@ class _Reader:
                 index += 2
             else:
                 made = Unit(item.words, "value", simple=item.simple, fraction=item.fraction or item.binomial,
-                            article=item.article, vector=item.vector)
+                            article=item.article, vector=item.vector, open_power=item.open_power)
                 index += 1
             if negative:
                 made = replace(made, words=self.w.say("negative", made.words))
@@ -799,16 +807,19 @@ class _Reader:
     def join(self, units: list[Unit]) -> Phrase:
         parts: list[str] = []
         previous: Unit | None = None
-        values = 0
         for unit in units:
             if not unit.words:
                 continue
             if unit.kind == "value":
-                values += 1
+                if previous is not None and previous.open_power and parts and not parts[-1].endswith(","):
+                    parts[-1] += ","
                 if previous is not None and previous.kind in ("value", "postfix") and (
                         previous.application or previous.fraction or previous.paren or unit.paren
                         or unit.article):
                     parts.append(self.w["times"])
+            if unit.kind == "relation" and previous is not None and previous.large and parts \
+                    and not parts[-1].endswith(","):
+                parts[-1] += ","
             if unit.kind == "pause":
                 if parts and not parts[-1].endswith((",", ";", ":")):
                     parts[-1] += unit.words
@@ -915,7 +926,7 @@ class _Reader:
             words = bigop.words
         if differential:
             words = f"{words}, {self.speak(differential).words}"
-        return Unit(words, "value", article=True), end
+        return Unit(words, "value", article=True, large=True), end
 
     def _applies(self, item: Item, group: Item) -> bool:
         if group.char not in "([" or not group.close or group.close not in ")]" or item.kind != "value":
@@ -982,13 +993,13 @@ class _Reader:
                 words = self.w.say(key, inner.words)
             if end:
                 words = f"{words}, {self.w['end ' + key]},"
-            return Unit(self._group_scripts(words, group, comma=False), "value", article=True)
+            return Unit(self._group_scripts(words, group, comma=not end), "value", article=True)
         if opening in "⌊⌈":
             key = "floor" if opening == "⌊" else "ceiling"
             words = self.w.say(key, inner.words)
             if end:
                 words = f"{words}, {self.w['end ' + key]},"
-            return Unit(self._group_scripts(words, group, comma=False), "value", article=True)
+            return Unit(self._group_scripts(words, group, comma=not end), "value", article=True)
         if opening == "{" and closing == "}":
             return Unit(self._group_scripts(self.set_words(inner_items), group, comma=True), "value",
                         article=True)

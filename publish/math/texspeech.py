@@ -142,7 +142,9 @@ class _TexReader:
         if char == "'":
             return self.w["sym:′"]
         if char in ("~", "$", "#", "."):
-            return ""  # a space, a delimiter, or the full stop after \right
+            return ""
+        if char in ",;":
+            return ","  # a space, a delimiter, or the full stop after \right
         greek = self.w.get(f"greek:{char.lower()}")
         if greek is not None:
             return self.w.say("capital", greek[:1].upper() + greek[1:]) if char.lower() != char else greek
@@ -161,7 +163,7 @@ class _TexReader:
         single = len(argument) == 1 and len(text.split()) <= 2
         if mark == "_":
             said = self.w.say("sub", base, text)
-            return [said if single else f"{said}, {self.w['end sub']}"]
+            return [said if single else f"{said}, {self.w['end sub']},"]
         if text == "2":
             return [self.w.say("squared", base)]
         if text == "3":
@@ -169,7 +171,7 @@ class _TexReader:
         if text in (self.w["sym:′"], self.w["sym:⊤"], "T"):
             return [self.w.say("prime" if text == self.w["sym:′"] else "transpose", base)]
         said = self.w.say("power", base, text)
-        return [said if single else f"{said}, {self.w['end power']}"]
+        return [said if single else f"{said}, {self.w['end power']},"]
 
     def command(self, name: str, depth: int) -> list[str]:
         if not name or not name[0].isalpha():
@@ -187,9 +189,11 @@ class _TexReader:
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             top = " ".join(self.argument(depth))
             bottom = " ".join(self.argument(depth))
+            if not top or not bottom:
+                return [top or bottom]
             if len(top.split()) <= 1 and len(bottom.split()) <= 1:
                 return [self.w.say("over", top, bottom)]
-            return [f"{self.w.say('fraction', top, bottom)}, {self.w['end fraction']}"]
+            return [f"{self.w.say('fraction', top, bottom)}, {self.w['end fraction']},"]
         if name in ("binom", "dbinom", "tbinom"):
             top = " ".join(self.argument(depth))
             return [self.w.say("choose", top, " ".join(self.argument(depth)))]
@@ -202,7 +206,7 @@ class _TexReader:
                 said = self.w.say("cube root", radicand)
             else:
                 said = self.w.say("root", radicand, self.w.get(f"ord:{index}") or self.w.say("nth", index))
-            return [said if len(radicand.split()) <= 1 else f"{said}, {self.w['end root']}"]
+            return [said if len(radicand.split()) <= 1 else f"{said}, {self.w['end root']},"]
         if name in ("begin", "end"):
             environment = "".join(self.raw_argument().split())
             if name == "begin" and environment.startswith(("array", "tabular")):
@@ -241,7 +245,11 @@ class _TexReader:
         if name == "\\":
             return [";"]
         if name in ("{", "}"):
-            return [self.w["open brace" if name == "{" else "close brace"]]
+            # \left\{ ... \right. opens cases; elsewhere \{ ... \} is a set.
+            previous = self.tokens[self.position - 2] if self.position >= 2 else ""
+            if previous in ("\\left", "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big"):
+                return []
+            return [self.w["open set" if name == "{" else "end set"]]
         if name == "|":
             return [self.w["double vertical bar"]]
         if name in (",", ";", ":", "!", " ", ">", "", "\n", "'", '"', "`", "^", "~"):
