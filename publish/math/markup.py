@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 from markupsafe import Markup
 
-import publish.math.mathml  # noqa: F401  (registers MathML as the default namespace)
+from publish.math.mathml import serialize
 from publish.model import Math
 
 
@@ -17,14 +17,9 @@ def mathml_markup(math: Math) -> Markup:
     if not math.mathml:
         return Markup('<code class="math-tex" role="math" aria-label="{}">{}</code>').format(math.spoken, math.tex)
     element = ElementTree.fromstring(math.mathml)
-    element.set("alttext", math.spoken)
-    element.set("display", "block" if math.display else "inline")
     # The reader rebuilt this MathML from an allowlist of elements and attributes, and
-    # ElementTree escapes every text and attribute value it writes.
-    return Markup(ElementTree.tostring(element, encoding="unicode"))
-
-
-
+    # serialize escapes every text and attribute value it writes.
+    return Markup(serialize(element, {"alttext": math.spoken, "display": "block" if math.display else "inline"}))
 
 
 def drawn_text(math: Math) -> str:

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape, quoteattr
 
 from publish import crossrefs, pandoc
 from publish.pandoc_ast import walk
@@ -41,7 +42,6 @@ _FAILED = re.compile(r"^\[WARNING\] Could not convert TeX math (.*?), rendering 
                      re.S | re.M)
 _DIV = re.compile(r'<div id="f(\d+)">\s*(.*?)\s*</div>', re.S)
 TIMEOUT_S = 60.0
-ElementTree.register_namespace("", MATHML_NS)  # <math xmlns="...">, as HTML and XHTML both read it
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,27 @@ def undefined_macro(problem: str) -> str | None:
 def clean(markup: str) -> str:
     """The MathML rebuilt from the allowlists: unknown elements are dropped with their content,
     unknown attributes (style, href, on*) dropped."""
-    source = ElementTree.fromstring(markup)
-    return ElementTree.tostring(_copy(source), encoding="unicode", short_empty_elements=True)
+    return serialize(_copy(ElementTree.fromstring(markup)))
+
+
+def serialize(element: ElementTree.Element, attributes: dict[str, str] | None = None) -> str:
+    """MathML as HTML and XHTML both read it: ``<math xmlns="...">`` with unprefixed
+    elements. (ElementTree's own writer takes its prefixes from a process-wide table that any
+    library may change.) ``attributes`` are added to the outermost element."""
+    out: list[str] = []
+
+    def write(node: ElementTree.Element, extra: dict[str, str]) -> None:
+        name = node.tag.rsplit("}", 1)[-1]
+        pairs = {**({"xmlns": MATHML_NS} if node is element else {}), **node.attrib, **extra}
+        out.append(f"<{name}" + "".join(f" {k}={quoteattr(v)}" for k, v in pairs.items()) + ">")
+        out.append(escape(node.text or ""))
+        for child in node:
+            write(child, {})
+            out.append(escape(child.tail or ""))
+        out.append(f"</{name}>")
+
+    write(element, attributes or {})
+    return "".join(out)
 
 
 def _copy(element: ElementTree.Element) -> ElementTree.Element:
