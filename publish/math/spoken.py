@@ -2,8 +2,10 @@
 alt text of every edition and what the audio edition says.
 
 ``spoken`` reads the presentation MathML that ``publish.math.mathml`` makes; ``spoken_tex`` reads
-TeX that Pandoc could not convert (see ``publish.math.texspeech``). The words come from
-``publish.math.words``, so another language is another table.
+TeX that Pandoc could not convert (``publish.math.texspeech``). A row of MathML becomes items
+(values, operators, fences), fences become groups, and groups and items become words.
+``publish.math.characters`` names single characters, ``publish.math.tables`` reads matrices and
+cases, and every word comes from ``publish.math.words``, so another language is another table.
 
 The rules, in short:
 
@@ -23,48 +25,38 @@ The rules, in short:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element
 
-from publish.math.texspeech import finish, read_tex
+from publish.math import tables
+from publish.math.characters import (
+    ACCENTS_OVER,
+    ACCENTS_UNDER,
+    BARS,
+    BINARY,
+    BOUNDED,
+    CLOSE,
+    DOUBLE_BARS,
+    FUNCTION_LETTERS,
+    INTEGRALS,
+    INVISIBLE,
+    LARGE,
+    OPEN,
+    POSTFIX,
+    PREFIX,
+    PUNCTUATION,
+    RELATIONS,
+    SETS,
+    SIGNS,
+    finish,
+    name_character,
+    spell,
+)
+from publish.math.texspeech import read_tex
 from publish.math.words import Words, words_for
 
-# Symbols by the part they play. Pandoc writes some operators as <mi> and some fences without a
-# form, so a token's part is decided by its text, not its element.
-RELATIONS = frozenset("=≠<>≤≥≦≧⩽⩾≈≡∼~≃≅∝≪≫≔≜≝∈∉∋⊂⊃⊆⊇⊊⊋→⟶←⟵↔↦⟼⇒⟹⇐⟸⇔⟺⊥≺≻⪯⪰∤⊢⊨") | {":="}
-BINARY = frozenset("+−-±∓×⋅·∙∗*⋆∘/÷⊗⊕⊙∪∩∖\\∧∨") | {"mod"}
-PREFIX = frozenset("¬∀∃∄")
-POSTFIX = frozenset("!′″‴%°†")
-PUNCTUATION = frozenset(",;.:")
-OPEN = "([{⟨⌊⌈〈⟦"
-CLOSE = ")]}⟩⌋⌉〉⟧"
-BARS = "|∣"
-DOUBLE_BARS = "‖∥"
-LARGE = frozenset("∑∏∐∫∬∭∮⋃⋂⨁⨂")
-INTEGRALS = frozenset("∫∬∭∮")
-INVISIBLE = "\u2061\u2062\u2063\u2064\u200b"
-SIGNS = frozenset("+−-±∓")
-# Named operators that take bounds ("the maximum over x of"), beside the large symbols.
-BOUNDED = frozenset({"lim", "limsup", "liminf", "max", "min", "sup", "inf", "argmax", "argmin"})
-# Lowercase letters that are functions in nearly every paper: "f of x plus 1" even with a sum
-# inside. Capitals and Greek letters before parentheses are functions too (K, N, delta, theta);
-# other lowercase letters multiply a parenthesised sum: "k times open paren x plus 1 close paren".
-FUNCTION_LETTERS = frozenset("fghpq")
-ACCENTS_OVER = {
-    "¯": "bar", "‾": "bar", "\u0305": "bar", "_": "bar", "^": "hat", "ˆ": "hat", "\u0302": "hat",
-    "~": "tilde", "˜": "tilde", "\u0303": "tilde", "˙": "dot", "\u0307": "dot", "¨": "double dot",
-    "\u0308": "double dot", "→": "vector", "\u20d7": "vector", "ˇ": "check", "\u030c": "check",
-    "˘": "breve", "\u0306": "breve", "˚": "ring", "\u030a": "ring",
-}
-ACCENTS_UNDER = {"_": "underline", "‾": "underline", "¯": "underline", "\u0332": "underline"}
-SETS = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ"}
-_LETTER_NAME = re.compile(r"(?:MATHEMATICAL )?(?P<style>[A-Z -]*?) ?(?P<case>CAPITAL|SMALL) (?P<letter>[A-Z ]+)")
-_DIGIT_NAME = re.compile(r"MATHEMATICAL [A-Z -]+ DIGIT (?P<digit>[A-Z]+)")
-_DIGITS = {"ZERO": "0", "ONE": "1", "TWO": "2", "THREE": "3", "FOUR": "4", "FIVE": "5", "SIX": "6",
-           "SEVEN": "7", "EIGHT": "8", "NINE": "9"}
 _WORD_VOWELS = frozenset("aeou")
 
 
@@ -111,7 +103,6 @@ class Item:
     differential: bool = False  # "d" or a roman d, before the variable of an integral
     number: str = ""
     binomial: bool = False
-    approach: bool = False  # a limit: "→" in its bounds is "approaches"
     vector: bool = False  # bold, an arrow or del: "⋅" beside it is "dot", not "times"
     scripted: bool = False  # has a sub- or superscript: E_ext[u] is not an expected value
     open_power: bool = False  # "x to the power n", with no end marker
@@ -247,8 +238,9 @@ class _Reader:
             return self.leaf(element)
         if tag == "mspace":
             width = element.get("width", "")
-            found = re.match(r"\s*([0-9.]+)\s*em", width)
-            return [Item("pause")] if found and _float(found.group(1)) >= 0.9 else []
+            # \quad and wider (1 em) part what they stand between; thin spaces say nothing.
+            found = re.match(r"\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*em", width)
+            return [Item("pause")] if found and float(found.group(1)) >= 0.9 else []
         if tag in ("mphantom", "annotation", "annotation-xml", "none", "mprescripts", "mglyph"):
             return []
         if tag == "mrow":
@@ -304,7 +296,7 @@ class _Reader:
         return [self.identifier(text, element.get("mathvariant", ""))]
 
     def _text(self, text: str) -> list[Item]:
-        spoken_text = " ".join(_spell(text, self.w).split())
+        spoken_text = " ".join(spell(text, self.w).split())
         if not spoken_text:
             return []
         single = " " not in spoken_text
@@ -322,59 +314,12 @@ class _Reader:
                 spoken_word = " ".join(text) if text.isupper() and len(text) <= 4 else text
                 return Item("value", spoken_word, simple=True, letter=text, callable=True, function=True)
             return Item("value", " ".join(self.identifier(c, variant).words for c in text), simple=False)
-        named = self.letter(text, variant)
+        named = name_character(text, variant, self.w)
         plain = named.letter
         function = plain in FUNCTION_LETTERS or named.styled or (
             bool(plain) and not ("a" <= plain <= "z") and plain != "π")
         return Item("value", named.words, simple=True, letter=plain, callable=bool(plain), function=function,
                     differential=plain == "d" or text == "ⅆ", vector=named.bold or text == "∇")
-
-    def letter(self, char: str, variant: str = "") -> _Letter:
-        """One character as a word: letters with their style, Greek named, symbols in words."""
-        styles: list[str] = []
-        if variant in ("bold", "bold-italic", "bold-sans-serif", "sans-serif-bold-italic"):
-            styles.append("bold")
-        elif variant in ("script", "bold-script"):
-            styles.append("script")
-        elif variant in ("fraktur", "bold-fraktur"):
-            styles.append("fraktur")
-        elif variant == "double-struck" and char in SETS:
-            char = SETS[char]
-        base, plain, capital = char, "", False
-        symbol = self.w.get(f"sym:{char}")
-        if "a" <= char.lower() <= "z" and len(char) == 1:
-            plain = base = char
-        elif char.lower() != char and self.w.get(f"greek:{char.lower()}"):
-            plain, base, capital = char, self.w[f"greek:{char.lower()}"], True
-        elif self.w.get(f"greek:{char}"):
-            plain = char
-            base = self.w[f"greek:{char}"]
-        elif "0" <= char <= "9":
-            base = char
-        elif symbol is not None:
-            base = symbol
-        else:
-            found = _styled_letter(char)
-            if found is None:
-                return _Letter(_spell(char, self.w))
-            letter_char, found_styles = found
-            if "double-struck" in found_styles and letter_char in SETS:
-                set_char = SETS[letter_char]
-                return _Letter(self.w[f"set:{set_char}"], letter_char, set_letter=True, styled=True)
-            inner = self.letter(letter_char)
-            styles.extend(s for s in found_styles if s != "double-struck" and s not in styles)
-            words = inner.words
-            for style in styles:
-                words = self.w.say(style, words)
-            return _Letter(words, inner.letter, styled=bool(set(found_styles) - {"bold"}),
-                           blackboard="double-struck" in found_styles, bold="bold" in styles)
-        if self.w.get(f"set:{char}"):
-            letter_char = next(k for k, v in SETS.items() if v == char)
-            return _Letter(self.w[f"set:{char}"], letter_char, set_letter=True, styled=True)
-        words = self.w.say("capital", base[:1].upper() + base[1:]) if capital else base
-        for style in styles:
-            words = self.w.say(style, words)
-        return _Letter(words, plain, styled=bool(set(styles) - {"bold"}), bold="bold" in styles)
 
     def _function_wrapper(self, element: Element) -> Item | None:
         """Pandoc writes ``\\sin`` as ``<mrow><mi>sin</mi><mo>&#x2061;</mo></mrow>``."""
@@ -389,7 +334,7 @@ class _Reader:
             return Item("op", char="mod")
         if known is not None:
             return Item("func", known, letter=name, article=self.w.has_article(known))
-        return Item("func", " ".join(_spell(name, self.w).split()), letter=name)
+        return Item("func", " ".join(spell(name, self.w).split()), letter=name)
 
     # Fractions, roots, scripts ----------------------------------------------------------------
 
@@ -533,7 +478,7 @@ class _Reader:
             return self.w.say(primes[text], words), simple
         if _tag(over) == "mrow" and all(_token(c) in ("′", "'") for c in over) and len(over) in (2, 3):
             return self.w.say("double prime" if len(over) == 2 else "triple prime", words), simple
-        if text in ("⊤", "T", "⊺", "t") and text != "t":
+        if text in ("⊤", "T", "⊺"):
             return self.w.say("transpose", words), simple
         if text in ("∗", "*", "⋆", "★"):
             return self.w.say("star", words), simple
@@ -599,8 +544,7 @@ class _Reader:
             words = self.w.say("to bound", name, high)
         else:
             words = name
-        return Item("bigop", words, char=text, integral=text in INTEGRALS, article=True,
-                    bounded=expectation, approach=approach)
+        return Item("bigop", words, char=text, integral=text in INTEGRALS, article=True, bounded=expectation)
 
     def _function_base(self, base: Element) -> Item | None:
         if _tag(base) == "mrow":
@@ -870,7 +814,7 @@ class _Reader:
             return Unit(self._fence_word(char), "op")
         word = self.w.get(f"sym:{char}")
         if word is None:
-            word = " ".join(_spell(char, self.w).split())
+            word = " ".join(spell(char, self.w).split())
         kind = "relation" if char in RELATIONS else "postfix" if char in POSTFIX else \
             "prefix" if char in PREFIX else "op"
         return Unit(word, kind)
@@ -882,7 +826,7 @@ class _Reader:
         key = names.get(char)
         if key is not None:
             return self.w[key]
-        return " ".join(_spell(char, self.w).split())
+        return " ".join(spell(char, self.w).split())
 
     def apply_function(self, items: list[Item], index: int) -> tuple[Unit, int]:
         function = items[index]
@@ -1066,116 +1010,14 @@ class _Reader:
 
     def table(self, table: Element | None) -> str:
         """A table in a row: aligned equations and the like, read row by row."""
-        if table is None:
-            return ""
-        rows = [" ".join(c for c in row if c) for row in self._rows(table)]
-        return "; ".join(r for r in rows if r)
+        return tables.aligned(self._rows(table)) if table is not None else ""
 
     def matrix(self, table: Element, *, determinant: bool = False) -> str:
-        rows = self._rows(table)
-        height = len(rows)
-        width = max((len(r) for r in rows), default=0)
-        cells = [[c or self.w["empty"] for c in row] + [self.w["empty"]] * (width - len(row)) for row in rows]
-        if not determinant and width == 1 and height > 1:
-            return f"{self.w['column vector']}: {'; '.join(r[0] for r in cells)}, {self.w['end matrix']},"
-        if not determinant and height == 1 and width > 1:
-            return f"{self.w['row vector']}: {', '.join(cells[0])}, {self.w['end matrix']},"
-        head = self.w.say("determinant" if determinant else "matrix", str(height), str(width))
-        body = "; ".join(f"{self.w.say('row', str(k))}: {', '.join(r)}" for k, r in enumerate(cells, start=1))
-        return f"{head}; {body}, {self.w['end matrix']},"
+        return tables.matrix(self._rows(table), self.w, determinant=determinant)
 
     def cases(self, table: Element) -> str:
-        rows = self._rows(table)
-        width = max((len(r) for r in rows), default=0)
         has_text = any(_tag(e) == "mtext" for e in table.iter())
-        if width <= 1 and not has_text:
-            values = "; ".join(r[0] for r in rows if r)
-            return f"{self.w.say('values', str(len(rows)))}: {values}"
-        spoken_rows: list[str] = []
-        for row in rows:
-            value = row[0] if row else ""
-            condition = " ".join(c for c in row[1:] if c)
-            if not condition:
-                spoken_rows.append(value)
-            elif condition.lower().startswith(self.w.condition_words):
-                spoken_rows.append(f"{value} {condition}")
-            else:
-                spoken_rows.append(self.w.say("if", value, condition))
-        return f", {self.w.say('cases', str(len(rows)))}: {'; '.join(spoken_rows)}"
-
-
-@dataclass(frozen=True)
-class _Letter:
-    words: str
-    letter: str = ""  # the plain letter, when it is one
-    styled: bool = False  # script, fraktur or double-struck: a function or a set, not a variable
-    set_letter: bool = False
-    blackboard: bool = False
-    bold: bool = False
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return 0.0
-
-
-def _spell(text: str, words: Words) -> str:
-    """Text as words: letters, digits and plain punctuation kept, symbols named."""
-    out: list[str] = []
-    for char in text:
-        if char.isalnum() or char in " ,.;:'-" or char.isspace():
-            out.append(char)
-            continue
-        word = words.get(f"sym:{char}") or words.get(f"greek:{char}")
-        if word is None:
-            name = unicodedata.name(char, "")
-            word = name.lower() if name and not unicodedata.category(char).startswith("C") else ""
-        out.append(f" {word} " if word else " ")
-    return re.sub(r"\s+", " ", "".join(out))
-
-
-def _styled_letter(char: str) -> tuple[str, list[str]] | None:
-    """𝑨 is ("A", ["bold"]), ℝ ("R", ["double-struck"]), 𝜶 ("α", ["bold"])."""
-    name = unicodedata.name(char, "")
-    if not name:
-        return None
-    digit = _DIGIT_NAME.fullmatch(name)
-    if digit:
-        return _DIGITS.get(digit.group("digit"), ""), [s for s in ("bold", "double-struck") if s.upper() in name]
-    if name == "PLANCK CONSTANT":
-        return "h", []
-    if name in ("LATIN SMALL LETTER DOTLESS I", "MATHEMATICAL ITALIC SMALL DOTLESS I"):
-        return "i", []
-    if name in ("LATIN SMALL LETTER DOTLESS J", "MATHEMATICAL ITALIC SMALL DOTLESS J"):
-        return "j", []
-    found = _LETTER_NAME.fullmatch(name)
-    if not found:
-        return None
-    style_words = found.group("style")
-    styles: list[str] = []
-    if "BOLD" in style_words:
-        styles.append("bold")
-    if "SCRIPT" in style_words:
-        styles.append("script")
-    if "FRAKTUR" in style_words or "BLACK-LETTER" in style_words:
-        styles.append("fraktur")
-    if "DOUBLE-STRUCK" in style_words:
-        styles.append("double-struck")
-    if not styles and "ITALIC" not in style_words and "SANS-SERIF" not in style_words \
-            and "MONOSPACE" not in style_words and style_words:
-        return None
-    letter = found.group("letter")
-    case = found.group("case")
-    if len(letter) == 1:
-        return (letter if case == "CAPITAL" else letter.lower()), styles
-    for candidate in (f"GREEK {case} LETTER {letter}", f"GREEK {letter}", f"GREEK {letter} SYMBOL"):
-        try:
-            return unicodedata.lookup(candidate), styles
-        except KeyError:
-            continue
-    return None
+        return tables.cases(self._rows(table), self.w, has_text=has_text)
 
 
 def _accent(element: Element, table: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from publish.math.characters import finish
 from publish.math.words import Words
 
 # Commands that stand for a character the word tables name.
@@ -311,39 +312,4 @@ class _TexReader:
         return " ".join("".join(out).split())
 
 
-def finish(text: str, words: Words, *, keep_colon: bool = False) -> str:
-    """Plain words with single spaces and commas only where a pause helps; an end marker with
-    nothing after it is dropped, since it separates nothing."""
-    text = "".join(_plain(char, words) for char in text)
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"\s+([,;:])", r"\1", text)
-    text = re.sub(r"([,;:])(?:[,;:])+", r"\1", text)
-    # A comma between digits is part of a number ("1,000"); any other pause is followed by a space.
-    text = re.sub(r"([,;:])(?=[^\s\d])", r"\1 ", text)
-    text = text.strip(" ,;" if keep_colon else " ,;:")
-    markers = tuple(words[key] for key in (
-        "end power", "end superscript", "end sub", "end fraction", "end root", "end absolute value",
-        "end norm", "end floor", "end ceiling", "end set", "end matrix"))
-    text = words.contract(text)
-    changed = True
-    while changed:
-        changed = False
-        for marker in markers:
-            if text.endswith(marker) and text != marker:
-                text = text[: -len(marker)].rstrip(" ,;")
-                changed = True
-    return text
 
-
-def _plain(char: str, words: Words) -> str:
-    """A character a speech engine reads as intended: letters, digits and pauses; anything else
-    (a symbol a rule missed, a styled math letter) is named."""
-    if char.isspace() or char in ",;:.-'" or "0" <= char <= "9":
-        return char
-    name = unicodedata.name(char, "")
-    if char.isalpha() and not name.startswith("MATHEMATICAL"):
-        return char
-    word = words.get(f"sym:{char}")
-    if word is None:
-        word = name.lower() if name and not unicodedata.category(char).startswith("C") else ""
-    return f" {word} "
