@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +18,7 @@ from publish.fonts import (
     static_font,
     unicode_range,
 )
-from publish.math.markup import drawn_text
+from publish.math.markup import drawn_text, mathml_markup
 from publish.model import Document
 from publish.renderer import RenderContext, Rendition
 
@@ -129,6 +130,7 @@ class LargePrintRenderer:
             "css": (HERE / "css" / "large-print.css").read_text(encoding="utf-8"),
             "audio": audio,
             "toc_tree": html.nested(html.toc(document)),
+            "formula": functools.partial(mathml_markup, scrollable=True),
         }
         page = html.render(env, "large-print.html.j2", document, fonts=fonts, **page_args)
         # The characters are known once the page is written: a page that needs fallbacks
