@@ -67,7 +67,13 @@ def spoken(mathml: str, lang: str = "en") -> str:
         root = ElementTree.fromstring(mathml)
     except ElementTree.ParseError:
         return ""
-    return finish(_Reader(words).formula(root), words)
+    try:
+        return finish(_Reader(words).formula(root), words)
+    except RecursionError:
+        # Nested hundreds deep (no paper does; a hostile one might): read its TeX flat instead.
+        annotation = next((e for e in root.iter() if _tag(e) == "annotation"), None)
+        tex = "".join(annotation.itertext()) if annotation is not None else " ".join(root.itertext())
+        return read_tex(tex, words)
 
 
 def spoken_tex(tex: str, lang: str = "en") -> str:

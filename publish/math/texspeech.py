@@ -67,7 +67,11 @@ _TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|%[^\n]*|\d+(?:[.,]\d+)*|\s+|.", re.S)
 def read_tex(tex: str, words: Words) -> str:
     tokens = [t for t in _TOKEN.findall(tex) if not t.startswith("%")]
     reader = _TexReader(tokens, words)
-    return finish(" ".join(reader.sequence(0, stop=None)), words)
+    try:
+        return finish(" ".join(reader.sequence(0, stop=None)), words)
+    except RecursionError:
+        # Groups or scripts nested hundreds deep: read token by token, without the structure.
+        return finish(" ".join(reader.flat()), words)
 
 
 class _TexReader:
@@ -75,6 +79,18 @@ class _TexReader:
         self.tokens = tokens
         self.position = 0
         self.w = words
+
+    def flat(self) -> list[str]:
+        out: list[str] = []
+        for token in self.tokens:
+            if token.startswith("\\") and token[1:2].isalpha():
+                name = token[1:].rstrip("*")
+                out.append(self.character(SYMBOLS[name]) if name in SYMBOLS else self.w.get(f"fn:{name}") or "")
+            elif token[0].isdigit():
+                out.append(token)
+            elif token not in "{}^_&" and not token.isspace():
+                out.append(self.character(token))
+        return out
 
     def sequence(self, depth: int, stop: str | None, *, consume: bool = True) -> list[str]:
         out: list[str] = []

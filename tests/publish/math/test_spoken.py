@@ -277,6 +277,17 @@ def test_mathml_that_cannot_be_read_says_nothing_rather_than_fail() -> None:
     assert spoken(f'<math xmlns="{MATHML_NS}"><msup/></math>') == ""
 
 
+def test_nesting_deeper_than_the_stack_is_read_flat_rather_than_fail() -> None:
+    deep = "<mfrac><mn>1</mn>" * 400 + "<mi>x</mi>" + "</mfrac>" * 400
+    tex = "\\frac{1}{" * 400 + "x" + "}" * 400
+    annotated = f'<math xmlns="{MATHML_NS}"><semantics>{deep}<annotation encoding="application/x-tex">{tex}' \
+                "</annotation></semantics></math>"
+    assert spoken(annotated).split() == ["1"] * 400 + ["x"]
+    assert spoken_tex("{" * 3000 + "x" + "}" * 3000) == "x"
+    assert spoken_tex("x^{" * 1000).split() == ["x"] * 1000
+    assert spoken_tex("_" * 5000 + "y") == "y"
+
+
 # Properties ---------------------------------------------------------------------------------------
 
 TEX_PIECES = [
