@@ -41,7 +41,8 @@ _PLACING = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
 _FAILED = re.compile(r"^\[WARNING\] Could not convert TeX math (.*?), rendering as TeX:\n(.*?)(?=^\[|\Z)",
                      re.S | re.M)
 _DIV = re.compile(r'<div id="f(\d+)">\s*(.*?)\s*</div>', re.S)
-TIMEOUT_S = 60.0
+TIMEOUT_S = 20.0
+MAX_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,31 @@ def without_placing(tex: str) -> str:
 
 
 def convert(formulas: list[tuple[str, bool]]) -> list[Converted]:
-    """MathML for each (TeX, display) pair, in order."""
+    """MathML for each (TeX, display) pair, in order. A formula nested deeper than any real one
+    is not given to Pandoc, whose time grows exponentially with nested scripts (25 levels of
+    ``x^{x^{...}}`` take it 40 s)."""
+    too_deep = {index: depth for index, (tex, _) in enumerate(formulas) if (depth := brace_depth(tex)) > MAX_DEPTH}
+    if too_deep:
+        kept = [formula for index, formula in enumerate(formulas) if index not in too_deep]
+        converted = iter(convert(kept))
+        return [Converted("", f"its braces nest {too_deep[index]} deep, more than the {MAX_DEPTH} converted")
+                if index in too_deep else next(converted) for index in range(len(formulas))]
     if not formulas:
         return []
     blocks = [{"t": "Div", "c": [[f"f{index}", [], []], [{"t": "Plain", "c": [
         {"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, without_placing(tex)]}]}]]}
         for index, (tex, display) in enumerate(formulas)]
     document = {"pandoc-api-version": [*pandoc.API_MAJOR, 1], "meta": {}, "blocks": blocks}
-    done = subprocess.run([pandoc.executable(), "-f", "json", "-t", "html5", "--mathml"],
-                          input=json.dumps(document).encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
-                          env={**os.environ, "LANG": "C.UTF-8"})
+    try:
+        done = subprocess.run([pandoc.executable(), "-f", "json", "-t", "html5", "--mathml"],
+                              input=json.dumps(document).encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
+                              env={**os.environ, "LANG": "C.UTF-8"})
+    except subprocess.TimeoutExpired:  # a formula nested past reason: each one is shown as TeX
+        if len(formulas) > 1:  # find which, rather than lose every formula of the article
+            return [*convert(formulas[: len(formulas) // 2]), *convert(formulas[len(formulas) // 2 :])]
+        return [Converted("", f"Pandoc took longer than {TIMEOUT_S:.0f} s to convert it")]
+    except OSError as exc:
+        raise pandoc.PandocMissing(f"Pandoc could not be started ({exc.strerror or exc})") from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return [Converted("", reason[-1] if reason else "Pandoc failed") for _ in formulas]
@@ -95,6 +111,18 @@ def convert(formulas: list[tuple[str, bool]]) -> list[Converted]:
                 continue
         out.append(Converted("", reasons.pop(0) if reasons else "Pandoc could not convert it"))
     return out
+
+
+def brace_depth(tex: str) -> int:
+    """How deep the formula's groups nest (``\\{`` is a brace shown, not a group)."""
+    depth = deepest = 0
+    for token in re.findall(r"\\.|[{}]", tex):
+        if token == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _reason(detail: str) -> str:

@@ -98,3 +98,14 @@ def test_math_in_tables_notes_and_the_disclaimer(write_article: WriteArticle) ->
     document = read_article(write_article(front, body))
     assert {m.tex for m in document.formulas()} == {"\\alpha", "\\beta", "n > 30"}
     assert all(m.mathml for m in document.formulas())
+
+
+def test_a_formula_nested_past_reason_is_shown_as_tex_at_once(write_article: WriteArticle) -> None:
+    """Pandoc's time grows exponentially with nested scripts: such a formula never reaches it."""
+    deep = "x" + "^{x" * 30 + "}" * 30
+    document = read(write_article, f"\nA tower ${deep}$ and $y^2$.\n")
+    tower, square = [n for n in block_inlines(document.body) if isinstance(n, Math)]
+    assert tower.mathml == "" and "nest 30 deep" in tower.problem and tower.spoken
+    assert square.mathml
+    (warning,) = document.warnings
+    assert "nest 30 deep" in warning.message
