@@ -16,7 +16,7 @@ import heapq
 import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +170,11 @@ def article_info(document: Document) -> dict[str, Any]:
     """What the manifest says of the article itself, the warnings about its source included."""
     return {"slug": document.slug, "source": document.source, "title": document.meta.title,
             "lang": document.meta.lang, "generator": f"accessible-publish {__version__}",
-            "warnings": [{"line": w.line, "col": w.col, "message": w.message} for w in document.warnings]}
+            "warnings": [warning_entry(w) for w in document.warnings]}
+
+
+def warning_entry(warning: SourceWarning) -> dict[str, Any]:
+    return {"line": warning.line, "col": warning.col, "message": warning.message}
 
 
 class _Article:
@@ -273,6 +277,8 @@ class _Scheduler:
         record = entry.get("inputs")
         if self.options.force or not isinstance(record, dict) or article.published is None:
             return False
+        if self.options.strict and entry.get("warnings"):
+            return False  # built again, to fail on its warnings
         sources = article.sources or inputs.recorded_sources(record.get("sources"), article.source.parent,
                                                              self.hashes)
         if sources is None or self._key(article, name, sources) != record.get("key"):
@@ -283,7 +289,11 @@ class _Scheduler:
         files = [article.published / name for name in described]
         if any(self.hashes(path) != sha for path, sha in zip(files, described.values(), strict=True)):
             return False  # someone changed a published file: make it again
-        article.results[name] = Rendition(tuple(files), entry.get("facts") or {})
+        recorded = tuple(SourceWarning(str(article.source), int(w.get("line", 1)), int(w.get("col", 1)),
+                                       str(w.get("message", ""))) for w in entry.get("warnings") or []
+                         if isinstance(w, dict))
+        article.results[name] = Rendition(tuple(files), entry.get("facts") or {}, recorded)
+        article.outcome.warnings = (*article.outcome.warnings, *recorded)  # told again, as when it was built
         article.done.add(name)
         outcome = EditionOutcome(name, True, 0.0, files=tuple(p.name for p in files), up_to_date=True)
         article.outcome.editions.append(outcome)
@@ -297,7 +307,7 @@ class _Scheduler:
         if article.document is None:
             try:
                 article.document = read_article(article.source)
-                article.outcome.warnings = article.document.warnings
+                article.outcome.warnings = (*article.document.warnings, *article.outcome.warnings)
                 if self.options.strict and article.document.warnings:
                     first = article.document.warnings[0]
                     raise SourceError(first.path, f"{first.message} (an error under --strict)", first.line, first.col)
@@ -337,6 +347,14 @@ class _Scheduler:
         outcome = EditionOutcome(result.edition, result.rendition is not None, result.seconds, error=result.error,
                                  bad_input=result.bad_input, detail=result.detail, worker=result.worker,
                                  peak_rss_mb=result.peak_rss_mb, engine_rss_mb=result.engine_rss_mb)
+        warnings = result.rendition.warnings if result.rendition is not None else ()
+        if warnings and self.options.strict:  # the edition fails, as the article would on a warning of the reader
+            first = warnings[0]
+            error = SourceError(first.path, f"{first.message} (an error under --strict)", first.line, first.col)
+            outcome.ok, outcome.error, outcome.bad_input = False, str(error), True
+            result = replace(result, rendition=None)
+        elif warnings:
+            article.outcome.warnings = (*article.outcome.warnings, *warnings)
         if result.rendition is not None:
             article.results[result.edition] = article.built[result.edition] = result.rendition
             outcome.files = tuple(p.name for p in result.rendition.files)
@@ -350,7 +368,8 @@ class _Scheduler:
             if article.built:
                 assert article.document is not None
                 editions = {name: output.Edition(r.files, r.facts,
-                                                 inputs={"key": article.keys[name], "sources": article.sources})
+                                                 inputs={"key": article.keys[name], "sources": article.sources},
+                                                 warnings=tuple(warning_entry(w) for w in r.warnings))
                             for name, r in article.built.items()}
                 output.commit(self.out, article.slug, editions, article_info(article.document))
         finally:

@@ -39,6 +39,9 @@ class Edition:
     facts: Mapping[str, Any] = field(default_factory=dict)
     # What it was made from (see publish.inputs), recorded so the next build can skip it.
     inputs: Mapping[str, Any] | None = None
+    # Warnings about the source that concern this edition alone (Rendition.warnings), as
+    # {"line", "col", "message"}, like the article's own.
+    warnings: tuple[Mapping[str, Any], ...] = ()
 
 
 def current(out: Path, slug: str) -> Path | None:
@@ -144,6 +147,8 @@ def commit(
             kept[name] = {"files": [describe(new / p.name) for p in edition.files], "facts": _jsonable(edition.facts)}
             if edition.inputs is not None:
                 kept[name]["inputs"] = _jsonable(edition.inputs)
+            if edition.warnings:
+                kept[name]["warnings"] = [dict(w) for w in edition.warnings]
         manifest["editions"] = {name: kept[name] for name in sorted(kept)
                                 if all((new / f["name"]).is_file() for f in kept[name]["files"])}
         if checks is not None:

@@ -10,7 +10,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from publish.model import Document
+from publish.model import Document, SourceWarning
 
 ENTRY_POINT_GROUP = "publish.formats"
 
@@ -67,6 +67,10 @@ class Rendition:
 
     files: tuple[Path, ...]
     facts: Mapping[str, Any] = field(default_factory=dict)
+    # What the source asks that this edition can only approximate (a passage the speech engine
+    # cannot say, read as a notice), each with its place: the build prints them, records them
+    # in the manifest, and under --strict the edition fails on the first.
+    warnings: tuple[SourceWarning, ...] = ()
 
 
 @runtime_checkable

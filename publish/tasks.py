@@ -78,7 +78,7 @@ def execute(task: Task, renderer: Renderer, seconds: float | None = None) -> Tas
     # Facts as the manifest will hold them, so an edition using this one sees the same facts
     # whether it was built now or is up to date (and read back from the manifest).
     facts = json.loads(json.dumps(rendition.facts, default=str))
-    return result(Rendition(rendition.files, facts))
+    return result(Rendition(rendition.files, facts, tuple(rendition.warnings)))
 
 
 _installed: dict[str, Renderer] = {}
