@@ -12,14 +12,17 @@ utterance to the next, and a clip would depend on the order of the texts. That i
 lets clips be cached per segment (``formats.audio.cache``) and builds give the same bytes
 in any order. Forking needs an engine without threads, hence espeak's synchronous output
 and our own callback instead of pyttsx3's ``save_to_file``/``runAndWait`` loop (which waits
-on asynchronous events, polling every 10 ms). Every WAV is still checked (exists,
-plausible length, not silent) before it is used.
+on asynchronous events, polling every 10 ms). Every WAV is still judged against its text
+(``formats.audio.judge``: silence where there must be speech, a clip that never ends) before
+it is used. A segment the engine fails on every time is said as a short notice instead, and
+marked, so the renderer can warn; only an engine that speaks nothing at all is an error.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import importlib.metadata
 import multiprocessing
 import multiprocessing.util
@@ -33,7 +36,7 @@ import tempfile
 import threading
 import traceback
 import wave
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -45,18 +48,22 @@ import numpy.typing as npt
 
 from publish.speech import SpeechSegment
 
+from .judge import clip_problem, is_sound, notice_for, spoken_units, synthesis_timeout
+
 # pyttsx3's espeak driver writes 22050 Hz mono 16-bit WAV whatever espeak reports.
 SAMPLE_RATE: Final = 22050
 DEFAULT_RATE_WPM: Final = 165
 FALLBACK_LANGUAGE: Final = "en"
 
 _WARM_UP_TEXT: Final = "Ready."
-# A clip whose peak stays below this is treated as "no speech came out".
-_SILENT_PEAK: Final = 10 ** (-40 / 20)
 
 
 class SynthesisError(RuntimeError):
     """Speech could not be produced; the message says for which segment and why."""
+
+
+class AttemptsFailed(SynthesisError):
+    """Every attempt at one text failed: the text or the engine is at fault (``clips`` finds out)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,10 @@ class VoiceSettings:
     # The bundled libespeak-ng (espeakng-loader) is the default so that builds are
     # reproducible; True lets pyttsx3 find a system espeak-ng instead.
     system_espeak: bool = False
+    # The speech engine, by its name in the registry (formats.audio.voices), and the voice
+    # file it loads, if it has any (a Piper .onnx).
+    engine: str = "espeak"
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,30 +88,16 @@ class SegmentAudio:
     samples: npt.NDArray[np.float32]  # mono, -1..1
     sample_rate: int
     voice: str  # espeak voice id actually used
+    # Why the engine could not speak the segment, which then holds the notice said instead
+    # (judge.NOTICES); "" when it is the segment's own speech.
+    problem: str = ""
 
 
 # ---------------------------------------------------------------- pure helpers
 
 
-# espeak says a symbol as its name ("left parenthesis"): about half a second at the default rate.
-SPELLED_SECONDS = 0.5
-
-
 def word_count(text: str) -> int:
     return sum(1 for token in text.split() if re.search(r"[^\W_]", token))
-
-
-def plausible_duration(text: str, rate: int) -> tuple[float, float]:
-    """Bounds (seconds) for a raw espeak clip of ``text`` spoken at ``rate`` wpm.
-
-    Loose on purpose: they catch a missing, empty or runaway file, not accents.
-    The upper bound allows for unexpanded numbers and espeak's end pause, and for text that
-    is spelled rather than read (code, identifiers, hashes: up to SPELLED_SECONDS a character,
-    every character being one spoken unit), so that speech which is merely long never fails.
-    """
-    expected = word_count(text) * 60.0 / rate
-    spelled = sum(not char.isspace() for char in text) * SPELLED_SECONDS * DEFAULT_RATE_WPM / rate
-    return 0.25 * expected, max(4.0 * expected, spelled) + 2.0
 
 
 def select_voice(language: str, voices: Sequence[tuple[str, str]]) -> str:
@@ -138,19 +135,13 @@ def _read_wav(path: Path) -> npt.NDArray[np.float32]:
 
 
 def _check_clip(path: Path, text: str, rate: int) -> npt.NDArray[np.float32]:
-    """The clip's samples, or ValueError naming what is wrong with it."""
+    """The clip's samples, or ValueError naming what is wrong with it (``judge.clip_problem``)."""
     if not path.exists():
         raise ValueError("no WAV file was written")
     samples = _read_wav(path)
-    seconds = len(samples) / SAMPLE_RATE
-    low, high = plausible_duration(text, rate)
-    if not low <= seconds <= high:
-        raise ValueError(
-            f"{seconds:.2f} s of audio for {word_count(text)} words "
-            f"(expected {low:.2f}-{high:.2f} s)"
-        )
-    if len(samples) == 0 or float(np.max(np.abs(samples))) < _SILENT_PEAK:
-        raise ValueError("the WAV file is silent")
+    problem = clip_problem(samples, SAMPLE_RATE, text, rate)
+    if problem is not None:
+        raise ValueError(problem)
     return samples
 
 
@@ -263,6 +254,21 @@ def _start_engine(settings: VoiceSettings) -> tuple[Any, str]:
     return _espeak, voice
 
 
+def start_espeak(settings: VoiceSettings) -> tuple[Callable[[str, str], None], str]:
+    """espeak-ng started in this process: its speak(text, WAV path) and the voice id it uses."""
+    espeak, voice = _start_engine(settings)
+    return functools.partial(_speak, espeak), voice
+
+
+def _start_speaker(settings: VoiceSettings) -> tuple[Callable[[str, str], None], str]:
+    """In the worker: the engine's speak(text, WAV path) and the voice id it uses."""
+    if settings.engine == "espeak":
+        return start_espeak(settings)  # the default, without loading the registry
+    from .voices import engine_named  # the other engines are plugins (entry points)
+
+    return engine_named(settings.engine).start(settings)
+
+
 def _speak(espeak: Any, text: str, path: str) -> None:
     """One utterance into a 16-bit mono WAV, as pyttsx3's driver writes it."""
     chunks: list[bytes] = []
@@ -281,7 +287,7 @@ def _speak(espeak: Any, text: str, path: str) -> None:
         out.writeframes(b"".join(chunks))
 
 
-def _speak_in_child(espeak: Any, text: str, path: str, timeout: float) -> str | None:
+def _speak_in_child(speak: Callable[[str, str], None], text: str, path: str, timeout: float) -> str | None:
     """Speak in a forked child of this (warmed-up) process; None, or what went wrong.
 
     libespeak-ng keeps state from one utterance to the next (pitch flutter, gain, wave
@@ -296,7 +302,7 @@ def _speak_in_child(espeak: Any, text: str, path: str, timeout: float) -> str | 
         os.close(done)
         status = 0
         try:
-            _speak(espeak, text, path)
+            speak(text, path)
         except BaseException:
             traceback.print_exc()
             status = 1
@@ -316,15 +322,13 @@ def _speak_in_child(espeak: Any, text: str, path: str, timeout: float) -> str | 
     return None if status == 0 else f"the speech engine failed (status {status})"
 
 
-def _worker(
-    conn: Connection, settings: VoiceSettings, log_path: str, warm_up: str, timeout: float
-) -> None:
+def _worker(conn: Connection, settings: VoiceSettings, log_path: str, warm_up: str) -> None:
     _redirect_output(log_path)
     try:
-        espeak, voice = _start_engine(settings)
+        speak, voice = _start_speaker(settings)
         # A first utterance here: it proves the engine speaks, and every segment's child
         # then starts from the same state.
-        _speak(espeak, _WARM_UP_TEXT, warm_up)
+        speak(_WARM_UP_TEXT, warm_up)
         _check_clip(Path(warm_up), _WARM_UP_TEXT, settings.rate)
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -337,8 +341,8 @@ def _worker(
             return
         if message[0] == "stop":
             return
-        _, text, path = message
-        problem = _speak_in_child(espeak, text, path, timeout)
+        _, text, path, timeout = message  # the time it may take grows with the text (judge)
+        problem = _speak_in_child(speak, text, path, timeout)
         conn.send(("done", path) if problem is None else ("failed", problem))
 
 
@@ -433,7 +437,6 @@ class Synthesiser:
                 self.settings,
                 str(self._log),
                 str(self._next_path("warm-up")),
-                self.timeout,
             ),
             name="publish-tts",
             daemon=True,
@@ -486,9 +489,10 @@ class Synthesiser:
     def _attempt(self, text: str, stem: str) -> npt.NDArray[np.float32]:
         conn = self._ensure_worker()
         path = self._next_path(stem)
-        conn.send(("synth", text, str(path)))
+        timeout = synthesis_timeout(text, self.settings.rate, self.timeout)
+        conn.send(("synth", text, str(path), timeout))
         # The worker gives up on a segment after `timeout` itself; the margin lets it say so.
-        reply = self._receive(self.timeout + 5.0 if self.timeout else 0.0)
+        reply = self._receive(timeout + 5.0 if timeout else 0.0)
         if reply[0] == "failed":  # that segment failed, the engine is fine: try again
             raise ValueError(str(reply[1]))
         if reply[0] != "done":
@@ -501,22 +505,36 @@ class Synthesiser:
     def synthesise_text(
         self, text: str, label: str = "text"
     ) -> npt.NDArray[np.float32]:
-        """Raw 22050 Hz samples of one utterance; retries, then SynthesisError."""
-        if word_count(text) == 0:
+        """Raw 22050 Hz samples of one utterance, none if it says nothing; retries, then
+        AttemptsFailed."""
+        if not spoken_units(text):
             return np.zeros(0, dtype=np.float32)
         problems: list[str] = []
         for _ in range(self.attempts):
             try:
-                return self._attempt(text, re.sub(r"[^\w-]", "_", label)[:40])
+                samples = self._attempt(text, re.sub(r"[^\w-]", "_", label)[:40])
+                # text the engine rightly says nothing for ("∮∯∰", a row of dots) is no speech
+                return samples if is_sound(samples) else np.zeros(0, dtype=np.float32)
             except _WorkerLost as exc:
                 problems.append(str(exc) + self._log_tail())
                 self._stop_worker(kill=True)
             except ValueError as exc:  # bad or missing WAV; the worker itself is fine
                 problems.append(str(exc))
-        raise SynthesisError(
-            f"could not synthesise {label!r} ({word_count(text)} words) "
+        raise AttemptsFailed(
+            f"could not synthesise {label!r} ({spoken_units(text)} spoken units) "
             f"after {self.attempts} attempts: " + "; ".join(problems)
         )
+
+    def notice(self) -> npt.NDArray[np.float32]:
+        """What is said in place of a segment the engine failed on every time: the notice in
+        the voice's language, or silence in a language without one. Speaking it also tells a
+        text the engine cannot speak from an engine that speaks nothing: SynthesisError."""
+        notice = notice_for(self.settings.language)
+        try:
+            samples = self.synthesise_text(notice or _WARM_UP_TEXT, "notice")
+        except AttemptsFailed as exc:
+            raise SynthesisError(f"the speech engine fails on any text: {exc}") from None
+        return samples if notice else np.zeros(0, dtype=np.float32)
 
     def synthesise(
         self, segments: Sequence[SpeechSegment], cache: ClipCache | None = None
@@ -528,18 +546,24 @@ class Synthesiser:
         self, segments: Sequence[SpeechSegment], cache: ClipCache | None = None
     ) -> Iterator[SegmentAudio]:
         """One clip per segment, in order, each as soon as it is ready; with a cache, only
-        the segments it lacks are spoken (and the engine starts only if one is)."""
+        the segments it lacks are spoken (and the engine starts only if one is). A segment
+        the engine fails on every time gets the notice, with its ``problem``, never cached."""
         for segment in segments:
             cached = cache.get(segment.text) if cache is not None else None
+            problem = ""
             if cached is not None:
                 samples, voice = cached
             else:
-                samples, voice = self.synthesise_text(segment.text, segment.id), self.voice
+                try:
+                    samples = self.synthesise_text(segment.text, segment.id)
+                except AttemptsFailed as exc:
+                    samples, problem = self.notice(), str(exc)
+                voice = self.voice
                 self.synthesised += 1
-                if cache is not None and samples.size:
+                if cache is not None and samples.size and not problem:
                     cache.put(segment.text, samples, voice)
             yield SegmentAudio(
-                id=segment.id, samples=samples, sample_rate=SAMPLE_RATE, voice=voice
+                id=segment.id, samples=samples, sample_rate=SAMPLE_RATE, voice=voice, problem=problem
             )
 
 
