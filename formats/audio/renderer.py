@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from publish.model import Document, Heading, Paragraph, plain_text, walk_blocks
+from publish.model import Document, Heading, Paragraph, SourceWarning, plain_text, walk_blocks
 from publish.renderer import RenderContext, Rendition
 from publish.speech import segments as speech_segments
 
@@ -31,6 +31,7 @@ class AudioRenderer:
         from .cache import PartCache, SpeechCache
         from .engine import SegmentAudio, SynthesisError, VoiceSettings, engine_version, shared
         from .mp3 import Mp3Metadata, chapters_for, tag_mp3
+        from .places import block_lines, unspoken
         from .track import build_track
         from .vtt import webvtt
 
@@ -39,10 +40,14 @@ class AudioRenderer:
         voice = VoiceSettings(language=document.meta.lang, rate=settings.speech_rate, voice_id=settings.voice)
         cache = SpeechCache(context.cache_dir, voice) if context.cache_dir is not None else None
         voices: list[str] = []  # the espeak voice that spoke, from the first clip
+        warnings: list[SourceWarning] = []  # segments said as a notice: the engine fails on them
+        lines = block_lines(document)
 
         def spoken() -> Iterator[SegmentAudio]:
             for clip in shared(voice).clips(segments, cache):
                 voices.append(clip.voice)
+                if clip.problem:
+                    warnings.append(unspoken(document, clip.id, clip.problem, lines))
                 yield clip
 
         try:
@@ -81,4 +86,5 @@ class AudioRenderer:
                 "engine": engine_version(),
                 "bitrate": settings.bitrate,
             },
+            warnings=tuple(warnings),
         )
