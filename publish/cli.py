@@ -31,6 +31,7 @@ examples:
   publish build source/gut-barrier --format pdf --format epub
   publish watch source/gut-barrier   rebuild its editions whenever its source changes
   publish formats                    the installed editions
+  publish voices                     the installed speech voices, for --voice ENGINE:VOICE
   publish check                      check every built article in dist/, write its reports"""
 
 
@@ -56,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
                    help="how often to look for changes (default: 0.25)")
 
     commands.add_parser("formats", help="list the installed editions (renderers)")
+    commands.add_parser("voices", help="list the installed speech voices, as --voice names them")
     add_check_parser(commands)
     return top
 
@@ -70,7 +72,10 @@ def add_build_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("--papersize", choices=("a4", "letter"),
                    help="page size of the PDFs (default: the source's 'papersize', else A4)")
     b.add_argument("--rate", type=int, default=165, metavar="WPM", help="speech rate in words a minute (default: 165)")
-    b.add_argument("--voice", metavar="ID", help="speech voice (default: follows the article's 'lang')")
+    b.add_argument("--voice", metavar="ENGINE:VOICE",
+                   help="the voice of the audio edition, e.g. piper:en_US-joe-medium, piper:/path/to/voice.onnx "
+                   "or espeak:gmw/en-GB (see 'publish voices'; default: the article's 'voice', else espeak-ng "
+                   "in the article's 'lang')")
     b.add_argument("--bitrate", type=int, default=192, choices=(128, 160, 192, 256, 320),
                    help="MP3 bit rate in kbit/s, constant (default: 192)")
     b.add_argument("--read-citations", action="store_true",
@@ -122,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "formats":
             return list_formats()
+        if args.command == "voices":
+            return list_voices()
         if args.command == "build":
             return run_build(args, console)
         if args.command == "watch":
@@ -142,6 +149,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def list_formats() -> int:
     for name, renderer in registered().items():
         print(f"{name:<16} {' '.join(renderer.suffixes):<24} {renderer.description}")
+    return EXIT_OK
+
+
+def list_voices() -> int:
+    from formats.audio.voices import installed_voices
+
+    print("\n".join(installed_voices()))
     return EXIT_OK
 
 
@@ -174,6 +188,13 @@ def run_watch(args: argparse.Namespace, console: Console) -> int:
 def prepare(args: argparse.Namespace, console: Console) -> tuple[dict[str, Renderer], Settings, Progress, Options]:
     """What ``build`` and ``watch`` take from their shared options."""
     renderers = select(registered(), args.formats)
+    if args.voice is not None and "audio" in renderers:
+        from formats.audio.voices import VoiceError, check
+
+        try:
+            check(args.voice)
+        except VoiceError as exc:
+            raise UsageError(f"--voice: {exc}") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     settings = Settings(
         papersize=args.papersize,

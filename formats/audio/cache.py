@@ -2,9 +2,10 @@
 one spoken, mastered and encoded again.
 
 The key is everything that shapes a clip: the text, the voice asked for (language or voice
-id, bundled or system espeak-ng), the rate, and the engine's versions (pyttsx3, espeak-ng).
-An entry holds the raw 16-bit samples exactly as espeak wrote them, and the voice espeak
-chose, so a clip from the cache is the very clip a fresh synthesis would give.
+id, bundled or system espeak-ng), the rate, and what the engine says shapes its clips
+(formats.audio.voices: its versions, a Piper voice file's digest). An entry holds the raw
+16-bit samples exactly as the engine wrote them, and the voice it chose, so a clip from the
+cache is the very clip a fresh synthesis would give.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import numpy.typing as npt
 
 from publish import cache
 
-from .engine import VoiceSettings, engine_version
+from . import voices
+from .engine import VoiceSettings
 from .track import Part
 
 Samples = npt.NDArray[np.float32]
@@ -33,7 +35,7 @@ class SpeechCache:
             "voice_id": settings.voice_id,
             "system_espeak": settings.system_espeak,
             "rate": settings.rate,
-            "engine": engine_version(settings.system_espeak),
+            "engine": voices.identity(settings),
         }
 
     def _key(self, text: str) -> str:

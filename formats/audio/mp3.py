@@ -61,6 +61,8 @@ class Mp3Metadata:
     year: str | None = None  # "2024" or an ISO date
     comment: str | None = None  # the disclaimer
     cover_png: bytes | None = None
+    # TXXX frames, (description, text): the speech engine, its voice and the voice's licence
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------- encoding
@@ -332,6 +334,8 @@ def id3_tags(
         tags.add(
             id3.COMM(encoding=_UTF8, lang=language, desc="", text=[metadata.comment])
         )
+    for description, text in metadata.extra:
+        tags.add(id3.TXXX(encoding=_UTF8, desc=description, text=[text]))
     if metadata.cover_png:
         tags.add(
             id3.APIC(

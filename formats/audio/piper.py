@@ -51,8 +51,10 @@ def config_path(model: Path) -> Path:
 def read_voice(model: Path) -> PiperVoiceFile:
     """The voice file's name, language and licence; VoiceError if it is not a Piper voice."""
     config_file = config_path(model)
-    if model.suffix != ".onnx" or not model.is_file():
-        raise VoiceError(f"{model} is not a Piper voice file (NAME.onnx)")
+    if model.suffix != ".onnx":
+        raise VoiceError(f"{model} is not a Piper voice file (NAME.onnx, with NAME.onnx.json beside it)")
+    if not model.is_file():
+        raise VoiceError(f"there is no Piper voice file {model}")
     try:
         config = json.loads(config_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

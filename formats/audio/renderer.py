@@ -20,7 +20,7 @@ class AudioRenderer:
     needs_time_budget = False
 
     def warm_up(self) -> None:
-        from formats.audio import cache, engine, mp3, track, vtt  # noqa: F401
+        from formats.audio import cache, choice, engine, mp3, track, voices, vtt  # noqa: F401
         from formats.epub import cover  # noqa: F401
 
     def render(self, document: Document, context: RenderContext) -> Rendition:
@@ -29,18 +29,21 @@ class AudioRenderer:
         from formats.epub.cover import make_cover
 
         from .cache import PartCache, SpeechCache
-        from .engine import SegmentAudio, SynthesisError, VoiceSettings, engine_version, shared
+        from .choice import voice_for
+        from .engine import SegmentAudio, SynthesisError, shared
         from .mp3 import Mp3Metadata, chapters_for, tag_mp3
         from .places import block_lines, unspoken
         from .track import build_track
+        from .voices import facts as voice_facts
         from .vtt import webvtt
 
         settings = context.settings
         segments = speech_segments(document, settings.read_citations)
-        voice = VoiceSettings(language=document.meta.lang, rate=settings.speech_rate, voice_id=settings.voice)
+        voice, voice_warning = voice_for(document, settings)  # --voice, else the article's 'voice'
         cache = SpeechCache(context.cache_dir, voice) if context.cache_dir is not None else None
         voices: list[str] = []  # the espeak voice that spoke, from the first clip
-        warnings: list[SourceWarning] = []  # segments said as a notice: the engine fails on them
+        # the voice asked for does not speak the language; segments said as a notice: the engine fails on them
+        warnings: list[SourceWarning] = [voice_warning] if voice_warning else []
         lines = block_lines(document)
 
         def spoken() -> Iterator[SegmentAudio]:
@@ -56,6 +59,7 @@ class AudioRenderer:
         except SynthesisError as exc:
             raise RuntimeError(f"speech synthesis failed: {exc}") from exc
         voice_used = voices[0] if voices else ""
+        spoken_by = voice_facts(voice, voice_used)
         chapters = chapters_for(segments, track.timings, track.duration)
         meta = document.meta
         disclaimer = " ".join(plain_text(b.children) for b in walk_blocks(document.disclaimer)
@@ -69,6 +73,8 @@ class AudioRenderer:
             year=meta.date[:4] or None,
             comment=disclaimer or None,
             cover_png=make_cover(meta.title, meta.subtitle or None),
+            extra=(("Speech engine", f"{spoken_by.engine} {spoken_by.version}"), ("Voice", spoken_by.voice),
+                   ("Voice licence", spoken_by.licence)),
         )
         mp3 = context.out_dir / f"{document.slug}.mp3"
         mp3.write_bytes(tag_mp3(track.mp3, tags, chapters, duration=track.duration))
@@ -83,7 +89,10 @@ class AudioRenderer:
                 "levels": {"rms_db": round(track.levels.rms_db, 2), "peak_db": round(track.levels.peak_db, 2),
                            "noise_floor_db": round(track.levels.noise_floor_db, 2)},
                 "voice": voice_used,
-                "engine": engine_version(),
+                "engine": spoken_by.engine,
+                "engine_version": spoken_by.version,
+                "voice_licence": spoken_by.licence,
+                "narrator": spoken_by.sentence(),  # what the EPUB's accessibility summary says of the voice
                 "bitrate": settings.bitrate,
             },
             warnings=tuple(warnings),

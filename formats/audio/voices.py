@@ -23,6 +23,7 @@ from .engine import VoiceSettings
 
 GROUP = "publish.voices"
 DEFAULT_ENGINE = "espeak"
+LISTED = 20  # an error lists the voices of an engine that has at most this many
 
 Speak = Callable[[str, str], None]  # speak(text, path): one utterance into a 16-bit mono WAV at engine.SAMPLE_RATE
 
@@ -154,6 +155,10 @@ def facts(settings: VoiceSettings, voice: str) -> VoiceFacts:
 
 
 def unknown(engine: str, voice: str, known: Sequence[str]) -> VoiceError:
-    """The error for a voice that is not installed, naming those that are."""
-    listed = ", ".join(f"{engine}:{v}" for v in known) or "none"
-    return VoiceError(f"no {engine} voice '{voice}' is installed; installed {engine} voices: {listed}")
+    """The error for a voice that is not installed, naming those that are (or, of an engine
+    with a great many, how many: 'publish voices' lists them)."""
+    listed = ", ".join(f"{engine}:{v}" for v in known) if len(known) <= LISTED else \
+        f"{len(known)} of them, listed by 'publish voices'"
+    others = [name for name in engines() if name != engine]
+    return VoiceError(f"no {engine} voice '{voice}' is installed; installed {engine} voices: {listed or 'none'}"
+                      + (f" (other engines: {', '.join(others)})" if others else ""))

@@ -84,3 +84,5 @@ class BookMeta:
     has_figures: bool
     has_tables: bool
     audio_file: str | None
+    # The synthetic voice that reads the narration: "Piper 1.8.0 (...), voice ..., licence ..."
+    narrator: str | None = None

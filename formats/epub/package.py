@@ -236,6 +236,8 @@ def _summary(
                 + "; ".join(overlay_titles)
                 + "."
             )
+        if meta.narrator:
+            sentences.append(f"The narration is read by a synthetic voice: {meta.narrator}.")
     sentences.append("It has no flashing, motion or sound hazards.")
     return " ".join(sentences)
 

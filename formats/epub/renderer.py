@@ -96,6 +96,7 @@ class EpubRenderer:
             has_figures=bool(figures),
             has_tables=document.has("table"),
             audio_file=audio_name if overlays else None,
+            narrator=audio.facts.get("narrator") if audio and overlays else None,
         )
         toc = [TocEntry(e.title, f"{part_of(e.id).file_name}#{e.id}", e.level) for e in html.toc(document)]
         out = context.out_dir / f"{document.slug}.epub"
