@@ -490,7 +490,10 @@ class Synthesiser:
         conn = self._ensure_worker()
         path = self._next_path(stem)
         timeout = synthesis_timeout(text, self.settings.rate, self.timeout)
-        conn.send(("synth", text, str(path), timeout))
+        try:
+            conn.send(("synth", text, str(path), timeout))
+        except OSError:  # the pipe is broken: the worker died since its last segment
+            raise _WorkerLost("the worker process died") from None
         # The worker gives up on a segment after `timeout` itself; the margin lets it say so.
         reply = self._receive(timeout + 5.0 if timeout else 0.0)
         if reply[0] == "failed":  # that segment failed, the engine is fine: try again
