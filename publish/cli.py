@@ -74,7 +74,7 @@ def add_build_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("--rate", type=int, default=165, metavar="WPM", help="speech rate in words a minute (default: 165)")
     b.add_argument("--voice", metavar="ENGINE:VOICE",
                    help="the voice of the audio edition, e.g. piper:en_US-joe-medium, piper:/path/to/voice.onnx "
-                   "or espeak:gmw/en-GB (see 'publish voices'; default: the article's 'voice', else espeak-ng "
+                   "or espeak:gmw/en-US (see 'publish voices'; default: the article's 'voice', else espeak-ng "
                    "in the article's 'lang')")
     b.add_argument("--bitrate", type=int, default=192, choices=(128, 160, 192, 256, 320),
                    help="MP3 bit rate in kbit/s, constant (default: 192)")

@@ -44,7 +44,8 @@ class EspeakEngine:
         return engine_version(settings.system_espeak)
 
     def facts(self, settings: VoiceSettings, voice: str) -> VoiceFacts:
-        # engine_version: "pyttsx3 2.99; espeak-ng 1.52.0 (espeakng-loader 0.2.4)"
+        # engine_version: "pyttsx3 2.99; espeak-ng 1.52.0 (espeakng-loader 0.2.4)", of which the
+        # version given is "1.52.0 (espeakng-loader 0.2.4, pyttsx3 2.99)"
         pyttsx3, _, espeak = engine_version(settings.system_espeak).partition("; ")
         version = espeak.removeprefix("espeak-ng ")
-        return VoiceFacts("espeak-ng", f"{version}, through {pyttsx3}", voice, LICENCE)
+        return VoiceFacts("espeak-ng", f"{version.removesuffix(')')}, {pyttsx3})", voice, LICENCE)

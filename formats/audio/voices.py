@@ -6,7 +6,7 @@ a bare espeak-ng voice id (``gmw/en-us``), as ``--voice`` always took. The espea
 the default, and where the chosen engine has no voice for the article's language, the default
 engine speaks it, with a warning.
 
-An engine is an object with a ``name`` and four methods (see ``Engine``); it is loaded here,
+An engine is an object with a ``name`` and five methods (see ``Engine``); it is loaded here,
 in the build, to choose and describe the voice, and in the speech worker process
 (``formats.audio.engine``) to ``start`` speaking.
 """
