@@ -106,6 +106,7 @@ class BodyTranslator:
         self.anchors: dict[str, str] = {}  # label -> id of the element it names
         self.figure_count = 0
         self.table_count = 0
+        self.equation_line = 0  # where the last equation was found, so the next is sought after it
 
     # -- ids, places, errors
     def new_id(self, kind: str) -> str:
@@ -218,6 +219,12 @@ class BodyTranslator:
         labels = crossrefs.LABEL.findall(tex) + [m.group(1) for n in nodes[1:] if n["t"] == "Str"
                                                  for m in [crossrefs.EQUATION_LABEL.match(n["c"])] if m]
         targets = [self.links.labels.targets[label] for label in labels if label in self.links.labels.targets]
+        # Its own line, inside a paragraph: the first words of its TeX, after the previous equation.
+        needle = next((row.strip()[:30] for row in tex.splitlines() if row.strip() and not row.strip().startswith(
+            "\\begin")), tex.strip()[:30])
+        line = self.places.column(max(line, self.equation_line + 1) if self.equation_line >= line else line,
+                                  needle)[0]
+        self.equation_line = line
         equation = Equation(self.new_id("eq"), line, self.math(tex, True), targets[0].number if targets else 0)
         self.anchor(labels, equation.id)
         return equation

@@ -131,6 +131,45 @@ def equation_label(following: list[dict[str, Any]]) -> list[str]:
     return [found.group(1)] if found else []
 
 
+MATH_REF = re.compile(r"\\(autoref|Autoref|cref|Cref|ref|eqref)\s*\{([^{}]+)\}")
+
+
+def resolve_in_math(tex: str, labels: Labels, lang: str) -> str:
+    """A formula with its references to labelled equations, figures or tables written out, as
+    LaTeX prints them ("(1)-(4)"), and text nested in text flattened: Pandoc's TeX reader
+    can convert neither."""
+    def written(match: re.Match[str]) -> str:
+        target = labels.targets.get(match.group(2).strip())
+        if target is None or target.kind == "section":
+            return match.group(0)
+        text = reference_text(target, lang, match.group(1).lower())
+        return text if _in_text(tex, match.start()) else f"\\text{{{text}}}"
+
+    tex = MATH_REF.sub(written, tex)
+    while True:  # text inside text, which LaTeX allows and Pandoc cannot read: \textrm{a \textrm{-} b}
+        flatter = _NESTED_TEXT.sub(r"\1\2", tex)
+        if flatter == tex:
+            return tex
+        tex = flatter
+
+
+_TEXT_GROUP = re.compile(r"\\(?:text\w*|mbox|hbox|mathrm|operatorname)\s*\{")
+_NESTED_TEXT = re.compile(r"(\\(?:text\w*|mbox)\s*\{[^{}]*)\\(?:text\w*|mbox)\s*\{([^{}]*)\}")
+
+
+def _in_text(tex: str, position: int) -> bool:
+    """Whether ``position`` lies inside a ``\\text{...}`` group of the formula."""
+    for opening in _TEXT_GROUP.finditer(tex, 0, position):
+        depth = 1
+        for char in tex[opening.end():position]:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            if depth == 0:
+                break
+        if depth > 0:
+            return True
+    return False
+
+
 def reference_text(target: Target, lang: str, command: str = "autoref") -> str:
     """What a reference says: "Figure 2" (``\\autoref``, ``@fig:x``), "2" (``\\ref``,
     ``[-@fig:x]``), "(3)" (``\\eqref``); a section by its title."""

@@ -22,6 +22,7 @@ from publish.model import (
     Block,
     CodeBlock,
     Document,
+    Equation,
     Figure,
     Heading,
     Metadata,
@@ -115,10 +116,12 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     if not meta.lang:
         meta = replace(meta, lang=_language_of(plain_text_of(body_ast["blocks"]), path, front, fields))
     expand_raw = _raw_environments(path)
+    labels = crossrefs.collect(body_ast["blocks"], lambda node: plain_text_of(node["c"][2]), expand_raw)
     formulas = mathml.formulas_in([body_ast, disclaimer_ast])
-    links = Links(numbers, citations.in_text_authors(items), tuple(all_keys),
-                  crossrefs.collect(body_ast["blocks"], lambda node: plain_text_of(node["c"][2]), expand_raw),
-                  meta.lang, expand_raw, dict(zip(formulas, mathml.convert(formulas), strict=True)))
+    converted = mathml.convert([(crossrefs.resolve_in_math(tex, labels, meta.lang), display)
+                                for tex, display in formulas])
+    links = Links(numbers, citations.in_text_authors(items), tuple(all_keys), labels, meta.lang, expand_raw,
+                  dict(zip(formulas, converted, strict=True)))
 
     def translator(ast: dict[str, Any], text: str, first_line: int, prefix: str,
                    fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:
@@ -289,7 +292,7 @@ def _refuse_control_characters(body: str, first_line: int, path: Path) -> None:
 def _require_text(body: tuple[Block, ...], first_line: int, path: Path) -> None:
     """Every edition carries the article; with nothing to carry (only a title) the audio edition
     cannot even be levelled, so an empty body is the source's problem, and said as such."""
-    if not any(isinstance(b, Paragraph | Heading | Figure | Table | CodeBlock) for b in walk_blocks(body)):
+    if not any(isinstance(b, Paragraph | Heading | Figure | Table | CodeBlock | Equation) for b in walk_blocks(body)):
         raise SourceError(path, "the article has no text: write its body below the front matter's closing '---'",
                           first_line, 1)
 

@@ -30,6 +30,7 @@ from publish.fonts import (
     SANS_FALLBACKS,
     SERIF_FALLBACKS,
     STIX_TWO_MATH,
+    STIX_TWO_MATH_MATHML,
     FontFamily,
     fallback_characters,
     unicode_range,
@@ -195,7 +196,8 @@ def test_the_page_embeds_only_packaged_fonts_cut_to_its_characters(dist: Path) -
     declared = re.findall(r"font-family: ([^;]+);", page.split("</style>")[0].split("@font-face")[-1])
     for value in declared:  # no installed font is ever named: only packaged families and generics
         names = [name.strip().strip('"') for name in value.split(",")]
-        assert set(names) <= {*families, *(f.css_name for f in SANS_CHAIN), "sans-serif", "monospace"}, value
+        assert set(names) <= {*families, *(f.css_name for f in SANS_CHAIN), "sans-serif", "monospace",
+                              STIX_TWO_MATH_MATHML.css_name, "math"}, value
 
 
 def _points(ranges: str) -> set[int]:
@@ -253,6 +255,9 @@ def test_every_font_family_lists_the_packaged_fallbacks_in_order(
     assert values
     for value in values:
         names = [name.strip().strip('"') for name in value.split(",")]
+        if names[0] == STIX_TWO_MATH_MATHML.css_name:  # MathML's own face, then the browser's math font
+            assert names == [STIX_TWO_MATH_MATHML.css_name, "math"], value
+            continue
         start = names.index(primary) + 1
         assert names[start:start + len(chain)] == [family.css_name for family in chain], value
         assert names[start + len(chain):] in (["serif"], ["sans-serif"], ["monospace"]), value

@@ -109,3 +109,18 @@ def test_a_formula_nested_past_reason_is_shown_as_tex_at_once(write_article: Wri
     assert square.mathml
     (warning,) = document.warnings
     assert "nest 30 deep" in warning.message
+
+
+def test_references_inside_math_are_written_out(write_article: WriteArticle) -> None:
+    """Pandoc cannot convert \\ref in math; LaTeX prints the number, and so do we."""
+    body = ("\n$$a = b \\label{dynamics}$$\n\n"
+            "$$\\min_x f(x) \\quad \\textrm{subject to equation (\\ref{dynamics})}$$\n")
+    document = read(write_article, body)
+    second = [b for b in document.body if isinstance(b, Equation)][1]
+    assert second.math.mathml and "(1)" in second.math.mathml and not document.warnings
+
+
+def test_an_equation_has_its_own_line(write_article: WriteArticle) -> None:
+    path = write_article(body="\nSome words before\nand more words\n$$a = b$$\nafter.\n")
+    (equation,) = [b for b in read_article(path).body if isinstance(b, Equation)]
+    assert equation.line == path.read_text().splitlines().index("$$a = b$$") + 1

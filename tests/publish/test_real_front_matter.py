@@ -183,7 +183,8 @@ def test_latex_line_breaks_and_escapes_in_names_and_affiliations() -> None:
 
 def test_a_caption_warns_once(write_article: WriteArticle) -> None:
     """The description is both the caption and the alt text: its warnings are given once."""
-    path = write_article(raw="---\ntitle: T\nlang: en\n---\n\nText.\n\n![An angle $\\phi$](chart.png)\n", folder="a")
+    path = write_article(raw="---\ntitle: T\nlang: en\n---\n\nText.\n\n![An angle $\\undefined\\phi$](chart.png)\n",
+                         folder="a")
     (path.parent / "chart.png").write_bytes((JOSS_LIKE.parents[1] / "everything" / "images" / "chart.png")
                                             .read_bytes())
     assert len(read_article(path).warnings) == 1
