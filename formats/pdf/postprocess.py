@@ -86,6 +86,9 @@ class PostProcessResult:
 # -- dates ------------------------------------------------------------------
 
 
+PX = 0.75  # points per CSS pixel: WeasyPrint draws every page at this scale
+
+
 def _as_utc(value: date | datetime) -> date | datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -354,6 +357,51 @@ def tag_formulas(pdf: pikepdf.Pdf, formulas: Mapping[int, tuple[str, tuple[float
             elem.A = Dictionary(O=Name.Layout, BBox=Array(bbox))
         tagged += 1
     return tagged
+
+
+def bboxes_to_user_space(pdf: pikepdf.Pdf) -> int:
+    """Give each layout ``/BBox`` in PDF user space, as the standard defines it.
+
+    WeasyPrint writes a figure's (and so a formula's) bounding box in CSS pixels from the page's
+    top-left corner; its pages draw with ``0.75 0 0 -0.75 0 height cm``, so the box in points
+    from the bottom-left corner is that transform of it. Returns how many boxes were moved."""
+    moved = 0
+    pages = {page.obj.objgen: page for page in pdf.pages}
+    for elem in _all_struct_elems(pdf):
+        attributes = elem.get("/A")
+        if not isinstance(attributes, Dictionary) or "/BBox" not in attributes:
+            continue
+        page = pages.get(_page_of(elem))
+        if page is None:
+            continue
+        left, _bottom, _right, top = (float(v) for v in page.mediabox)
+        x1, y1, x2, y2 = (float(v) for v in attributes.BBox)
+        attributes.BBox = Array([round(left + x1 * PX, 3), round(top - y2 * PX, 3),
+                                 round(left + x2 * PX, 3), round(top - y1 * PX, 3)])
+        moved += 1
+    return moved
+
+
+def _page_of(elem: Object) -> tuple[int, int] | None:
+    """The page an element is drawn on: its own /Pg, else its first marked content's."""
+    for candidate in (elem, *(kid for kid in _kids(elem) if isinstance(kid, Dictionary))):
+        page = candidate.get("/Pg")
+        if isinstance(page, Dictionary):
+            return page.objgen
+    return None
+
+
+def _all_struct_elems(pdf: pikepdf.Pdf) -> Iterator[Object]:
+    root = pdf.Root.get("/StructTreeRoot")
+    stack = list(_kids(root)) if isinstance(root, Dictionary) else []
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        elem = stack.pop()
+        if not _is_struct(elem) or elem.objgen in seen:
+            continue
+        seen.add(elem.objgen)
+        yield elem
+        stack.extend(_kids(elem))
 
 
 # -- structure: orphan marked content -> artifacts --------------------------
@@ -645,6 +693,7 @@ def postprocess_pdf(
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tagged = tag_formulas(pdf, formulas or {})
         merges = merge_split_elements(pdf, struct_sources or {})
+        bboxes_to_user_space(pdf)
         artifacts = _rewrite_pages(pdf)
         root = pdf.Root
         root.Lang = pikepdf.String(metadata.lang)

@@ -171,3 +171,28 @@ def test_paper_size_by_option(tmp_path: Path, option: list[str], size: tuple[int
     with pikepdf.open(tmp_path / "dist" / "paper" / "paper.pdf") as pdf:
         box = [round(float(v)) for v in pdf.pages[0].MediaBox]
     assert tuple(box[2:]) == size
+
+
+
+def test_a_figures_bbox_is_where_its_image_is_drawn(article_builds: ArticleBuilds) -> None:
+    """PDF/UA's layout BBox is in user space (points from the bottom left), not WeasyPrint's CSS
+    pixels from the top: it must frame the image that pdfminer finds on the page."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTFigure, LTImage
+
+    path = article_builds.get("everything").file("pdf", ".pdf")
+    boxes: list[list[float]] = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            elem = stack.pop(0)
+            if elem.get("/S") == pikepdf.Name.Figure:
+                boxes.append([float(v) for v in elem.A.BBox])
+            kids = elem.get("/K")
+            stack += [k for k in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                      if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    drawn = [[item.x0, item.y0, item.x1, item.y1] for page in extract_pages(path) for item in page
+             if isinstance(item, LTFigure | LTImage)]
+    assert boxes and len(boxes) == len(drawn)
+    for box in boxes:
+        assert any(box == pytest.approx(image, abs=1.0) for image in drawn), (box, drawn)

@@ -52,7 +52,6 @@ RENDERERS = [PdfRenderer(), LargePrintPdfRenderer()]
 # equation number's edge).
 TEXT_SIZE = {"pdf": 10.75, "large-print-pdf": 18.0}
 RIGHT_MARGIN = {"pdf": 28 / 25.4 * 72, "large-print-pdf": 25 / 25.4 * 72}
-PX = 0.75  # WeasyPrint's BBox attributes are in CSS px, from the page's top left
 
 
 def maths() -> dict[str, Math]:
@@ -110,7 +109,6 @@ def formulas(path: Path) -> tuple[list[Formula], list[str]]:
     found: list[Formula] = []
     roles: list[str] = []
     with pikepdf.open(path) as pdf:
-        height = float(pdf.pages[0].MediaBox[3])
 
         def visit(elem: pikepdf.Dictionary, holder: str) -> None:
             kids = elem.get("/K")
@@ -123,8 +121,7 @@ def formulas(path: Path) -> tuple[list[Formula], list[str]]:
                     x1, y1, x2, y2 = (float(v) for v in kid.A.BBox)
                     kid_roles = tuple(str(k.S)[1:] for k in kid.get("/K", [])
                                       if isinstance(k, pikepdf.Dictionary) and "/S" in k)
-                    found.append(Formula(str(kid.Alt), holder,
-                                         (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX), kid_roles))
+                    found.append(Formula(str(kid.Alt), holder, (x1, y1, x2, y2), kid_roles))
                 visit(kid, role)
 
         visit(pdf.Root.StructTreeRoot, "")
