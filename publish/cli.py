@@ -31,6 +31,7 @@ examples:
   publish build source/gut-barrier --format pdf --format epub
   publish watch source/gut-barrier   rebuild its editions whenever its source changes
   publish formats                    the installed editions
+  publish script source/gut-barrier  what the audio edition will say, segment by segment
   publish voices                     the installed speech voices, for --voice ENGINE:VOICE
   publish check                      check every built article in dist/, write its reports"""
 
@@ -57,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
                    help="how often to look for changes (default: 0.25)")
 
     commands.add_parser("formats", help="list the installed editions (renderers)")
+    add_script_parser(commands)
     commands.add_parser("voices", help="list the installed speech voices, as --voice names them")
     add_check_parser(commands)
     return top
@@ -78,11 +80,37 @@ def add_build_options(b: argparse.ArgumentParser) -> None:
                    "in the article's 'lang')")
     b.add_argument("--bitrate", type=int, default=192, choices=(128, 160, 192, 256, 320),
                    help="MP3 bit rate in kbit/s, constant (default: 192)")
-    b.add_argument("--read-citations", action="store_true",
-                   help="speak in-text citation markers such as '(9)' in the audio edition")
+    add_speech_options(b)
     b.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     b.add_argument("--debug", action="store_true", help="show the traceback of internal failures")
     add_speed_options(b)
+
+
+def add_speech_options(b: argparse.ArgumentParser) -> None:
+    """What the audio edition says (and ``publish script`` shows)."""
+    b.add_argument("--read-citations", action="store_true",
+                   help="speak in-text citation markers such as '(9)' in the audio edition")
+    b.add_argument("--read-dois", action="store_true",
+                   help="spell out each reference's DOI in the audio edition (as the source's 'read-dois: true' "
+                   "does); the transcript always shows it")
+    b.add_argument("--read-tables", action="store_true",
+                   help="read tables of more than 12 rows in full in the audio edition (default: announce them "
+                   "and point to the text editions)")
+
+
+def add_script_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    s = commands.add_parser(
+        "script", help="show what the audio edition will say, to proofread it without listening",
+        description="Print the speech script of an article: for each segment its id (the id of its block in "
+        "the HTML editions), its pause in seconds, the chapter it starts, and exactly the text the speech "
+        "engine will be asked to say. Nothing is synthesised, so it takes a second.",
+        epilog="exit codes: 0 success, 2 bad input or usage. example: publish script source/gut-barrier "
+        "--out gut-barrier.ssml")
+    s.add_argument("path", type=Path, metavar="PATH", help="an article folder or its Markdown file")
+    s.add_argument("-o", "--out", type=Path, metavar="FILE",
+                   help="write the script to FILE instead of printing it: SSML 1.1 if FILE ends in .ssml, "
+                   "else plain text")
+    add_speech_options(s)
 
 
 def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "formats":
             return list_formats()
+        if args.command == "script":
+            return run_script(args, console)
         if args.command == "voices":
             return list_voices()
         if args.command == "build":
@@ -156,6 +186,36 @@ def list_voices() -> int:
     from formats.audio.voices import installed_voices
 
     print("\n".join(installed_voices()))
+    return EXIT_OK
+
+
+def run_script(args: argparse.Namespace, console: Console) -> int:
+    from publish.errors import SourceError
+    from publish.reader import read_article
+    from publish.speech import segments
+    from publish.speech.script import plain, ssml
+
+    (source, *others) = find_articles([args.path])
+    if others:
+        raise UsageError(f"{args.path}: holds {len(others) + 1} articles; name one of them")
+    try:
+        document = read_article(source)
+    except SourceError as exc:
+        console.print(str(exc), markup=False)
+        return EXIT_BAD_INPUT
+    for warning in document.warnings:
+        console.print(str(warning), markup=False, style="yellow")
+    settings = Settings(read_citations=args.read_citations, read_dois=args.read_dois, read_tables=args.read_tables)
+    spoken = segments(document, settings)
+    if args.out is None:
+        sys.stdout.write(plain(spoken))
+        return EXIT_OK
+    text = ssml(spoken, document.meta.lang) if args.out.suffix.lower() == ".ssml" else plain(spoken)
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{args.out}: cannot write the script ({exc.strerror})") from exc
+    console.print(f"Wrote the speech script of {source} ({len(spoken)} segments) to {args.out}", markup=False)
     return EXIT_OK
 
 
@@ -202,6 +262,8 @@ def prepare(args: argparse.Namespace, console: Console) -> tuple[dict[str, Rende
         voice=args.voice,
         bitrate=args.bitrate,
         read_citations=args.read_citations,
+        read_dois=args.read_dois,
+        read_tables=args.read_tables,
         source_date_epoch=int(epoch) if epoch.isdigit() else None,
     )
     args.out.mkdir(parents=True, exist_ok=True)

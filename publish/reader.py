@@ -44,7 +44,8 @@ __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 # error: a misspelt 'disclaimer' must not quietly drop the disclaimer from every edition.
 KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "affiliations", "date", "year",
               "publisher", "description", "abstract", "keywords", "tags", "rights", "doi", "papersize", "csl",
-              "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations")
+              "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations",
+              "read-dois")
 RAW_ENVIRONMENT = re.compile(r"^\s*\\begin\{(table|figure|tabular|longtable)\*?\}")
 # Names that say nothing about the article: its slug is sought elsewhere.
 GENERIC_NAMES = frozenset({"paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss", "paper-joss",

@@ -25,6 +25,12 @@ class Settings:
     bitrate: int = 192
     read_citations: bool = False
     source_date_epoch: int | None = None
+    # The audio's spoken form (publish.speech): DOIs spelled out (the source's 'read-dois' too),
+    # tables longer than table_rows read in full, code blocks of up to code_lines read out.
+    read_dois: bool = False
+    read_tables: bool = False
+    table_rows: int = 12
+    code_lines: int = 3
 
 
 # Editions of an undated article built without SOURCE_DATE_EPOCH still get one fixed date,

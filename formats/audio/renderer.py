@@ -38,7 +38,7 @@ class AudioRenderer:
         from .vtt import webvtt
 
         settings = context.settings
-        segments = speech_segments(document, settings.read_citations)
+        segments = speech_segments(document, settings)
         voice, voice_warning = voice_for(document, settings)  # --voice, else the article's 'voice'
         cache = SpeechCache(context.cache_dir, voice) if context.cache_dir is not None else None
         voices: list[str] = []  # the espeak voice that spoke, from the first clip

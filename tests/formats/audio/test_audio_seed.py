@@ -236,7 +236,7 @@ def test_chapters_cover_the_whole_track_in_order(seed_build: ArticleBuild, tags:
 
 
 def test_vtt_has_one_cue_per_speech_segment(seed_build: ArticleBuild, cues: list[Cue]) -> None:
-    segments = speech_segments(seed_build.document, SETTINGS.read_citations)
+    segments = speech_segments(seed_build.document, SETTINGS)
     assert [c.id for c in cues] == [s.id for s in segments]
 
 
