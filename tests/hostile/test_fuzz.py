@@ -4,21 +4,29 @@ one ``path:line:col: message`` per problem), never a crash (exit 1) or a traceba
 
 Sources are the seed's opening (its front matter with all references, disclaimer and
 abbreviations) mutated at the byte level: flips, deletions, duplicated lines and inserted
-Markdown, YAML and HTML fragments; and the article-shaped texts of the reader's own property
-tests. A few examples run in the suite; ``nox -s fuzz`` runs many, the audio edition included.
+Markdown, YAML and HTML fragments; the article-shaped texts of the reader's own property
+tests; and articles of real-world text that is hard to say (tests/hostile/realworld.py). The
+audio edition is fed that text too: it must speak all of it, never fail on it, never replace a
+passage by its notice. A few examples run in the suite; ``nox -s fuzz`` runs many, the audio
+edition included.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from formats.audio.engine import Synthesiser, VoiceSettings
+from publish.speech import SpeechSegment
 from tests.hostile.conftest import FUZZING, PROFILE, SECRET
+from tests.hostile.realworld import PASSAGE, hard_article
 from tests.hostile.support import CHART, QUICK, SEED, assert_nothing_leaked, build, png, verify_manifest
 from tests.publish.test_reader_properties import articles
 
@@ -70,6 +78,11 @@ FRAGMENTS = [
     "date: 2024-13-45", "csl: ../../../etc/passwd.csl", "csl: nonsense", "papersize: a0", "title: '{{ 7*7 }}'",
     "disclamer: typo", "references:\n  - {id: turner2009, type: book, title: Dup}", "...", "\t", "&a", "*a",
     "- ", ": ", "'", '"', "|", "\r", "\r\n", "\ufeff", "\x00", "\x1b",
+    # Real-world text that is long to say (the audio edition once failed on each)
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "ABCD-1234-EFGH-5678-IJKL-9012",
+    "&lt;a href=\"http://localhost:8080/path?x=1&amp;y=2\"&gt;", "`temperature_from_filter_ratio`",
+    "```r\nremotes::install_github('biopixR/biopixR')\n```", "肠道屏障功能在健康和疾病中起着重要作用", "สวัสดีชาวโลก",
+    "𝐀𝐁𝐂𝑥𝑦𝑧𝔸𝔹ℂ", "ᚠᚢᚦᚨ 𒀀𒀁𒀂 ⠓⠑⠇⠇⠕", "∮∯∰ ┌─┐ ……", "👩‍👩‍👧‍👦 🇪🇺", "Z̴̧̛̪͍̮͎̈́̓̅͌a̸̢̛̰͎͐l̶̡̛͔g̷̨̛o",
 ]
 
 
@@ -99,7 +112,8 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
-SOURCES = st.one_of(mutated(), mutated(), mutated(), articles().map(lambda text: text.encode("utf-8")))
+SOURCES = st.one_of(mutated(), mutated(), mutated(), articles().map(lambda text: text.encode("utf-8")),
+                    hard_article().map(lambda text: text.encode("utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +152,34 @@ def test_every_source_builds_or_fails_cleanly(workspace: Path, capsys: pytest.Ca
         contents = verify_manifest(run / "dist" / "article")
         assert {name.split(".", 1)[1] for name in contents} >= {"large-print.html", "pdf", "large-print.pdf", "epub"}
     assert_nothing_leaked(run / "dist", [SECRET, b"root:x:0:0"])
+
+
+SPEECH = settings(FUZZ, max_examples=1500 if FUZZING else 20)
+AUDIO = settings(FUZZ, max_examples=120 if FUZZING else 3)
+
+
+@pytest.fixture(scope="module")
+def synthesiser() -> Iterator[Synthesiser]:
+    with Synthesiser(VoiceSettings()) as made:
+        yield made
+
+
+@SPEECH
+@given(texts=st.lists(PASSAGE, min_size=1, max_size=3))
+def test_the_speech_engine_speaks_any_real_world_text(synthesiser: Synthesiser, texts: list[str]) -> None:
+    segments = [SpeechSegment(f"p-{i}", text, text, None, 0.0) for i, text in enumerate(texts)]
+    problems = [(clip.id, clip.problem) for clip in synthesiser.clips(segments) if clip.problem]
+    assert not problems, (problems, texts)
+
+
+@AUDIO
+@given(source=hard_article())
+def test_articles_of_hard_to_say_text_build_their_audio(workspace: Path, capsys: pytest.CaptureFixture[str],
+                                                         source: str) -> None:
+    folder = workspace / f"run-{next(COUNTER)}" / "article"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text(source, encoding="utf-8")
+    built = build(capsys, folder, folder.parent / "dist", ("audio",))
+    assert built.code == 0, f"exit {built.code}\n{built.stderr}\n{source}"
+    manifest = json.loads((folder.parent / "dist" / "article" / "manifest.json").read_text(encoding="utf-8"))
+    assert "warnings" not in manifest["editions"]["audio"], (manifest["editions"]["audio"]["warnings"], source)
