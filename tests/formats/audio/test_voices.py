@@ -240,3 +240,13 @@ def test_a_language_piper_lacks_falls_back_to_espeak_with_a_warning(piper: None,
     assert audio["facts"]["voice_licence"] == "GPL-3.0-or-later"
     assert audio["warnings"] == [{"line": 5, "col": 1, "message": f"the voice 'piper:{JOE}' does not speak 'es', so "
                                   "the default voice (espeak) reads the audio edition"}]
+
+
+def test_the_piper_packages_versions_are_in_the_audio_editions_key(piper: None) -> None:
+    """An upgraded piper-tts, onnxruntime or voice package rebuilds an up-to-date audio edition."""
+    from formats.audio.renderer import AudioRenderer
+    from publish.inputs import code_fingerprints
+
+    without = AudioRenderer()
+    without.packages = ()  # the same renderer, as if the extra brought nothing
+    assert code_fingerprints({"audio": AudioRenderer()})["audio"] != code_fingerprints({"audio": without})["audio"]
