@@ -102,14 +102,16 @@ def _apply(pieces: list[Piece], pattern: re.Pattern[str], say: Say, claim: bool,
 
 # ---------------------------------------------------------------- links, addresses, identifiers
 
-URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
+URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'`“”‘’«»]*[^\s<>\"'`“”‘’«».,;:!?)\]}]")
 EMAIL = re.compile(r"(?<![\w.+-])(?:mailto:)?([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){1,4}"  # +1 555 123 4567
     r"|\(\d{2,4}\)\s?\d{3,4}[\s.-]\d{3,4}"  # (555) 123-4567
     r"|\d{3}[.-]\d{3}[.-]\d{4})(?![\w-])"  # 555-123-4567
 )
-TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*(?![\w-])")
+TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*=*(?![\w-])")  # "=": base64's padding
+WORDLIKE = re.compile(r"[A-Z]?[a-z]{3,}")  # "calibrate", "Spectrum"
+VOWEL = re.compile(r"[aeiouyAEIOUY]")
 HEX = re.compile(r"^[0-9a-fA-F]+$")
 SPELLED_START = 4  # characters of a long identifier spelled out
 
@@ -148,17 +150,22 @@ _EMAIL_SYMBOLS = {".": "dot", "_": "underscore", "+": "plus", "-": "dash"}
 def say_phone(match: re.Match[str], words: Words) -> str:
     """Digits one by one, in the number's groups: "plus 1, 5 5 5, 1 2 3, 4 5 6 7"."""
     groups = re.findall(r"\d+", match.group())
-    said = ", ".join(" ".join(group) for group in groups)
-    return f"{words.phrases['plus']} {said}" if match.group().startswith("+") else said
+    if match.group().startswith("+"):  # the country's code is a number: "plus 34"
+        return ", ".join([f"{words.phrases['plus']} {groups[0]}", *(" ".join(g) for g in groups[1:])])
+    return ", ".join(" ".join(group) for group in groups)
 
 
 def is_long_identifier(token: str) -> bool:
-    """A hash, a sample ID, a UUID: letters and digits no one wants to hear one by one."""
-    characters = re.sub(r"[-_]", "", token)
+    """A hash, a sample ID, a UUID, a key: letters and digits no one wants to hear one by one.
+    A long name made of words ("calibrate_detector_response_v2") is said as its words."""
+    characters = re.sub(r"[-_=]", "", token)
     has_digit = any(c.isdigit() for c in characters)
-    if len(characters) >= 16 and HEX.match(characters) and has_digit and not characters.isdigit():
+    if not has_digit or len(characters) < 16:
+        return False
+    if HEX.match(characters) and not characters.isdigit():
         return True
-    return len(characters) >= 20 and has_digit
+    words = sum(len(w) for w in WORDLIKE.findall(token) if VOWEL.search(w))
+    return len(characters) >= 20 and words < len(characters) / 2
 
 
 def say_identifier(match: re.Match[str], words: Words) -> str | None:
@@ -258,12 +265,16 @@ def say_symbol(match: re.Match[str], words: Words) -> str:
     return f" {words.phrases[_SYMBOL_KEYS.get(symbol, symbol)]} "
 
 
+# Markup shown as text: "<h2>", "<a href="...">", "</a>"; attributes only with a value, so that
+# "a<b and c>d" stays a comparison.
+TAG_IN_TEXT = re.compile(r"<(/?)([A-Za-z][\w-]*)(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|“[^”]*”|'[^']*'|[^\s>]+))*\s*/?>")
 WHOLE = re.compile(r".+", re.S)  # a rule that rewrites all the free text at once
 Rule = tuple[re.Pattern[str], Say, bool]  # what to find, what to say, whether that is final
 # Links, addresses and identifiers: the same in prose and in code.
 TOKEN_RULES: list[Rule] = [(URL, say_url, True), (EMAIL, say_email, True), (PHONE, say_phone, True),
                            (TOKEN, say_identifier, True)]
 RULES: list[Rule] = [
+    (TAG_IN_TEXT, lambda m, w: w.say("end tag" if m.group(1) else "tag", m.group(2)), True),
     *TOKEN_RULES,
     (ISO_DATE, say_date, True),
     (TIE, lambda m, w: " ", False),
@@ -304,6 +315,15 @@ def code_words(text: str, lang: str = "en") -> str:
     words = words_for(lang)
     text = TAG.sub(lambda m: f" {words.say('end tag' if m.group(1) else 'tag', m.group(2))} ", text)
     return normalise_code(EMPTY_CALL.sub("", QUOTES.sub(" ", text)), lang)
+
+
+def inline_code_words(text: str, lang: str = "en") -> str:
+    """Code in a sentence: as code_words, but a name's underscores are the spaces between its
+    words ("temperature from filter ratio"), as people say them."""
+    return code_words(SNAKE.sub(" ", text), lang)
+
+
+SNAKE = re.compile(r"(?<=[^\W\d_])_+(?=[^\W\d_])")
 
 
 def spell_doi(doi: str, lang: str = "en") -> str:

@@ -44,7 +44,7 @@ from publish.model import (
 )
 from publish.renderer import Settings
 from publish.speech.references import speak_reference
-from publish.speech.spoken_text import clean, code_words, normalise, protect
+from publish.speech.spoken_text import clean, code_words, inline_code_words, normalise, protect
 from publish.speech.words import LANGUAGE_NAMES, Words, words_for
 
 PAUSE_SECTION = 1.4  # before a heading: the listener hears the structure
@@ -199,7 +199,7 @@ class _Script:
             elif isinstance(node, Abbreviation):
                 out.append(protect(node.spoken))
             elif isinstance(node, Code):
-                out.append(code_words(node.text, self.lang))
+                out.append(inline_code_words(node.text, self.lang))
             elif isinstance(node, LineBreak):
                 out.append(", ")
             elif isinstance(node, Emphasis | Strong | Styled | LanguageSpan | Link):
