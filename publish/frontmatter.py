@@ -219,6 +219,15 @@ class Fields:
             raise self.error(key, f"'{key}' must be text")
         return str(value).strip()
 
+    def flag(self, key: str) -> bool:
+        """A yes/no key: ``true`` or ``false`` (absent: no)."""
+        value = self.front.data.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.error(key, f"'{key}' must be true or false")
+        return value
+
     def text_list(self, key: str) -> tuple[str, ...]:
         value = self.front.data.get(key)
         if value is None:

@@ -340,6 +340,9 @@ class Metadata:
     doi: str = ""
     papersize: str = "a4"
     csl_style: str = "apa"
+    voice: str = ""  # the front matter's 'voice' (ENGINE:VOICE), "" for the default
+    voice_line: int = 0  # its line, for an error about it
+    read_dois: bool = False  # the front matter's 'read-dois': the audio spells each DOI
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "affiliations", "date", "year",
               "publisher", "description", "abstract", "keywords", "tags", "rights", "doi", "papersize", "csl",
               "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations",
-              "read-dois")
+              "read-dois", "voice")
 RAW_ENVIRONMENT = re.compile(r"^\s*\\begin\{(table|figure|tabular|longtable)\*?\}")
 # Names that say nothing about the article: its slug is sought elsewhere.
 GENERIC_NAMES = frozenset({"paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss", "paper-joss",
@@ -96,6 +96,9 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         doi=fields.text("doi"),
         papersize=fields.papersize(),
         csl_style=_style_name(fields, article_dir),
+        voice=fields.text("voice"),
+        voice_line=front.lines.get("voice", 0),
+        read_dois=fields.flag("read-dois"),
     )
     items, lines_of = bibliography.gather(front, fields, path, limits.max_references)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish.errors import SourceError
-from publish.frontmatter import split
 from publish.model import Document, SourceWarning
 from publish.renderer import Settings
 
@@ -16,16 +15,9 @@ from .voices import VoiceError, choose
 
 def article_voice(document: Document) -> tuple[str, tuple[int, int]] | None:
     """The front matter's ``voice`` and where it is (line, column), if it names one."""
-    path = Path(document.source)
-    if not path.is_file():  # a document made in code, not read from a file
+    if not document.meta.voice:
         return None
-    front = split(path.read_text(encoding="utf-8"), path)
-    if "voice" not in front.data or front.data["voice"] is None:
-        return None
-    value, place = front.data["voice"], front.key_places.get("voice", (1, 1))
-    if not isinstance(value, str) or not value.strip():
-        raise SourceError(path, "'voice' must name a voice, such as piper:en_US-joe-medium or espeak", *place)
-    return value.strip(), place
+    return document.meta.voice, (document.meta.voice_line or 1, 1)
 
 
 def voice_for(document: Document, settings: Settings) -> tuple[VoiceSettings, SourceWarning | None]:

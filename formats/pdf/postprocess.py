@@ -371,7 +371,8 @@ def bboxes_to_user_space(pdf: pikepdf.Pdf) -> int:
         attributes = elem.get("/A")
         if not isinstance(attributes, Dictionary) or "/BBox" not in attributes:
             continue
-        page = pages.get(_page_of(elem))
+        where = _page_of(elem)
+        page = pages.get(where) if where is not None else None
         if page is None:
             continue
         left, _bottom, _right, top = (float(v) for v in page.mediabox)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from publish.crossrefs import NAMES
 from publish.model import (
@@ -76,22 +75,9 @@ class SpeechOptions:
     def of(cls, document: Document, settings: Settings | None = None) -> SpeechOptions:
         settings = settings or Settings()
         return cls(read_citations=settings.read_citations,
-                   read_dois=settings.read_dois or _source_flag(document, "read-dois"),
+                   read_dois=settings.read_dois or document.meta.read_dois,
                    read_tables=settings.read_tables, table_rows=settings.table_rows,
                    code_lines=settings.code_lines)
-
-
-def _source_flag(document: Document, key: str) -> bool:
-    """A yes/no key of the article's front matter. Read here until the model's Metadata carries
-    it: the reader knows the key but has nowhere to put its value."""
-    from publish.errors import SourceError
-    from publish.frontmatter import split
-
-    try:
-        path = Path(document.source)
-        return split(path.read_text(encoding="utf-8"), path).data.get(key) is True
-    except (OSError, UnicodeDecodeError, SourceError):
-        return False
 
 
 def segments(document: Document, settings: Settings | None = None) -> list[SpeechSegment]:

@@ -188,3 +188,10 @@ def test_a_caption_warns_once(write_article: WriteArticle) -> None:
     (path.parent / "chart.png").write_bytes((JOSS_LIKE.parents[1] / "everything" / "images" / "chart.png")
                                             .read_bytes())
     assert len(read_article(path).warnings) == 1
+
+
+def test_voice_and_read_dois_are_read_into_the_metadata(write_article: WriteArticle) -> None:
+    meta = read_article(write_article('title: "T"\nlang: en\nvoice: piper:en_US-joe-medium\nread-dois: true')).meta
+    assert (meta.voice, meta.voice_line, meta.read_dois) == ("piper:en_US-joe-medium", 4, True)
+    with pytest.raises(SourceError, match=r":5:1: 'read-dois' must be true or false"):
+        read_article(write_article('title: "T"\nlang: en\nvoice: espeak\nread-dois: "yes"'))
