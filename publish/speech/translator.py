@@ -324,8 +324,8 @@ def caption_of(block: Block) -> str:
         return (f"{caption} " if caption else "") + " | ".join(cells)
     if isinstance(block, CodeBlock):
         return block.text
-    if isinstance(block, Equation):  # the transcript shows what is said: a formula in words
-        return (f"Equation {block.number}: " if block.number else "") + block.math.spoken
+    if isinstance(block, Equation):  # a formula in words, or its TeX where it is shown as TeX
+        return (f"Equation {block.number}: " if block.number else "") + plain_text((block.math,))
     if isinstance(block, ListBlock):
         return " ".join(" ".join(caption_of(b) for b in item.blocks) for item in block.items)
     if isinstance(block, BlockQuote | LanguageBlock):

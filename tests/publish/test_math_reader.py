@@ -124,3 +124,12 @@ def test_an_equation_has_its_own_line(write_article: WriteArticle) -> None:
     path = write_article(body="\nSome words before\nand more words\n$$a = b$$\nafter.\n")
     (equation,) = [b for b in read_article(path).body if isinstance(b, Equation)]
     assert equation.line == path.read_text().splitlines().index("$$a = b$$") + 1
+
+
+def test_the_transcript_shows_an_unconverted_equation_as_its_tex(write_article: WriteArticle) -> None:
+    """What parity looks for in the audio's transcript: the TeX, as every other edition shows it."""
+    from publish.speech import segments
+
+    document = read(write_article, "\nText.\n\n$$\\undefinedthing{x} = 1$$\n")
+    (segment,) = [s for s in segments(document) if s.id.startswith("eq-")]
+    assert segment.caption == "\\undefinedthing{x} = 1" and "undefinedthing" in segment.text
