@@ -135,7 +135,8 @@ def add_speed_options(b: argparse.ArgumentParser) -> None:
                    help="rebuild every edition, even those whose inputs have not changed")
     b.add_argument("--strict", action="store_true",
                    help="treat every warning about a source (no alt text, unknown raw LaTeX, a guessed language, "
-                        "a date that cannot be read...) as an error: exit 2, nothing of that article built")
+                        "a date that cannot be read...) as an error: exit 2, nothing of that article built; a "
+                        "warning one edition gives (a passage the audio cannot speak) fails that edition")
     b.add_argument("--cache", type=Path, metavar="DIR",
                    help="where reusable work such as synthesised speech is kept; safe to delete "
                    "(default: $XDG_CACHE_HOME/publish if set, else .cache/publish/)")
