@@ -81,6 +81,10 @@ def spoken_tex(tex: str, lang: str = "en") -> str:
     return read_tex(tex, words_for(lang))
 
 
+_CITED_NUMBER = re.compile(r"\((\d+)\)")
+_NUMBER_RANGE = re.compile(r"(\d+)\s*[-\u2013]\s*(\d+)")
+
+
 @dataclass(frozen=True)
 class Phrase:
     words: str
@@ -302,6 +306,8 @@ class _Reader:
         return [self.identifier(text, element.get("mathvariant", ""))]
 
     def _text(self, text: str) -> list[Item]:
+        # Words in a formula may cite equations as LaTeX prints them: "(1)-(4)" is "1 to 4".
+        text = _NUMBER_RANGE.sub(rf"\1 {self.w['range to']} \2", _CITED_NUMBER.sub(r"\1", text))
         spoken_text = " ".join(spell(text, self.w).split())
         if not spoken_text:
             return []
