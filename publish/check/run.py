@@ -258,9 +258,13 @@ def check_article(
 
 
 def _source_warnings(manifest: Mapping[str, Any]) -> tuple[str, ...]:
-    listed = manifest.get("warnings")
-    return tuple(f"{w.get('line')}:{w.get('col')}: {w.get('message')}" for w in listed
-                 if isinstance(w, dict)) if isinstance(listed, list) else ()
+    """The article's warnings, then those each edition gave about the source (build.Rendition)."""
+    editions = manifest.get("editions")
+    lists = [manifest.get("warnings"), *(entry.get("warnings") for entry in
+                                         (editions.values() if isinstance(editions, dict) else ())
+                                         if isinstance(entry, dict))]
+    return tuple(f"{w.get('line')}:{w.get('col')}: {w.get('message')}" for listed in lists if isinstance(listed, list)
+                 for w in listed if isinstance(w, dict))
 
 
 def check_all(

@@ -24,3 +24,12 @@ def test_warnings_are_kept_in_the_manifest_and_shown_in_the_report(tmp_path: Pat
     assert report_data(result)["source_warnings"] == list(warnings)
     page = render_html(result)
     assert "Warnings about the source" in page and "is in &#39;paper.bib&#39; twice" in page
+
+
+def test_an_editions_own_warnings_join_the_articles_in_the_report() -> None:
+    manifest = {"warnings": [{"line": 3, "col": 1, "message": "a guessed language"}],
+                "editions": {"audio": {"files": [], "warnings": [
+                    {"line": 12, "col": 1, "message": "the audio edition cannot speak this passage (...)"}]},
+                             "epub": {"files": []}}}
+    assert _source_warnings(manifest) == ("3:1: a guessed language",
+                                          "12:1: the audio edition cannot speak this passage (...)")
