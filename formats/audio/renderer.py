@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from publish.model import Document, Heading, Paragraph, SourceWarning, plain_text, walk_blocks
@@ -37,6 +38,7 @@ class AudioRenderer:
         from .mp3 import Mp3Metadata, chapters_for, tag_mp3
         from .places import block_lines, unspoken
         from .track import build_track
+        from .voices import choose
         from .voices import facts as voice_facts
         from .vtt import webvtt
 
@@ -50,11 +52,19 @@ class AudioRenderer:
         lines = block_lines(document)
 
         def spoken() -> Iterator[SegmentAudio]:
-            for clip in shared(voice).clips(segments, cache):
-                voices.append(clip.voice)
-                if clip.problem:
-                    warnings.append(unspoken(document, clip.id, clip.problem, lines))
-                yield clip
+            # Runs of segments in one language: a block in another language is said by a voice
+            # of that language (the same engine's if it has one, else the default engine's).
+            for lang, run in itertools.groupby(segments, key=lambda segment: segment.lang):
+                speaker, store = voice, cache
+                if lang:
+                    speaker = choose(voice.engine, lang, voice.rate).settings
+                    store = SpeechCache(context.cache_dir, speaker) if context.cache_dir is not None else None
+                for clip in shared(speaker).clips(list(run), store):
+                    if not lang:
+                        voices.append(clip.voice)
+                    if clip.problem:
+                        warnings.append(unspoken(document, clip.id, clip.problem, lines))
+                    yield clip
 
         try:
             track = build_track(segments, spoken(), bitrate_kbps=settings.bitrate, threads=context.threads,

@@ -59,6 +59,7 @@ class SpeechSegment:
     caption: str  # the written text, shown in the WebVTT transcript
     chapter: str | None  # title of an ID3 chapter that starts at this segment, else None
     pause_before: float  # seconds of silence before this segment
+    lang: str = ""  # the language it is said in, where not the article's (a ::: {lang=de} block)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ class _Script:
 
     def segment(self, id: str, text: str, caption: str, pause: float) -> SpeechSegment:
         chapter, self.next_chapter = self.next_chapter, None
-        return SpeechSegment(id, normalise(text, self.lang), caption, chapter, pause)
+        return SpeechSegment(id, normalise(text, self.lang), caption, chapter, pause,
+                             self.lang if self.lang != self.doc.meta.lang else "")
 
     def run(self) -> Iterator[SpeechSegment]:
         meta = self.doc.meta
@@ -150,8 +152,11 @@ class _Script:
             caption = " ".join(caption_of(b) for b in block.blocks)
             yield self.segment(block.id, f"{self.say('quote')} {_end_sentence(text)} {self.say('end quote')}",
                                caption, PAUSE_PARAGRAPH)
-        elif isinstance(block, LanguageBlock):
+        elif isinstance(block, LanguageBlock):  # said in its own language, with its words
+            outer = self.lang, self.words
+            self.lang, self.words = block.lang, words_for(block.lang)
             yield from self.blocks(block.blocks)
+            self.lang, self.words = outer
         elif isinstance(block, Paragraph | Figure | Table | CodeBlock | Equation):
             yield self.segment(block.id, self.text_of(block), caption_of(block), PAUSE_PARAGRAPH)
         elif isinstance(block, ThematicBreak):
