@@ -33,7 +33,8 @@ examples:
   publish formats                    the installed editions
   publish script source/gut-barrier  what the audio edition will say, segment by segment
   publish voices                     the installed speech voices, for --voice ENGINE:VOICE
-  publish check                      check every built article in dist/, write its reports"""
+  publish check                      check every built article in dist/, write its reports
+  publish import paper.docx          paper.docx as source/<slug>/article.md, with a report of what to check"""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -61,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     add_script_parser(commands)
     commands.add_parser("voices", help="list the installed speech voices, as --voice names them")
     add_check_parser(commands)
+    add_import_parser(commands)
     return top
 
 
@@ -129,6 +131,44 @@ def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     c.add_argument("--debug", action="store_true", help="show the traceback of a check's internal error")
 
 
+def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    i = commands.add_parser(
+        "import", help="turn a Word (.docx), OpenDocument (.odt) or saved web page (.html) into an article source",
+        description="Read FILE with Pandoc and write INTO/<slug>/article.md (Pandoc Markdown with YAML front "
+        "matter) and its images under INTO/<slug>/images/, ready for 'publish build'. Word's Title style (else "
+        "the first heading) becomes the title; headings are levelled under it with no gaps; lists, tables "
+        "(with header row and caption), block quotes, footnotes, links, emphasis and equations are kept; "
+        "images get readable names, their alt text and captions; Zotero and Mendeley citations become [@key] "
+        "with their data under 'references:'; author, subject, keywords and language come from the document's "
+        "properties. Tracked changes are accepted and comments left out. A web page gives its article only "
+        "(found by trafilatura), its 'Disclaimer:' paragraph as the disclaimer and, where every entry names a "
+        "DOI, its reference list as the bibliography. The report printed says what was kept, what was changed "
+        "and what needs your attention, each with its place (paragraph number and heading).",
+        epilog="exit codes: 0 imported, 2 the file cannot be read or the article exists already (see --force). "
+        "example: publish import manuscript.docx --slug gut-barrier")
+    i.add_argument("file", type=Path, metavar="FILE", help="a .docx, .odt, .html or .htm file")
+    i.add_argument("--into", type=Path, default=Path("source"), metavar="DIR",
+                   help="the folder of articles to write into (default: source/)")
+    i.add_argument("--slug", metavar="NAME", help="the article's folder name (default: made from its title)")
+    i.add_argument("--force", action="store_true", help="replace an article (and images) already at that place")
+    i.add_argument("--date", action="store_true",
+                   help="take 'date' from the document (its Date paragraph, else when it was last saved); "
+                   "by default the article has no date, as a file's dates are seldom its publication date")
+
+
+def run_import(args: argparse.Namespace, console: Console) -> int:
+    from publish.errors import SourceError
+    from publish.importing import import_document
+
+    try:
+        imported = import_document(args.file, args.into, args.slug, force=args.force, with_date=args.date)
+    except SourceError as exc:
+        console.print(str(exc), markup=False)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(imported.report.text(str(imported.article)))
+    return EXIT_OK
+
+
 def add_speed_options(b: argparse.ArgumentParser) -> None:
     """Incremental, parallel and distributed builds."""
     b.add_argument("--force", action="store_true",
@@ -164,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_build(args, console)
         if args.command == "watch":
             return run_watch(args, console)
+        if args.command == "import":
+            return run_import(args, console)
         if args.command == "check":
             return run_check(args.paths or [Path("dist")], console, strict=args.strict, quiet=args.quiet,
                              debug=args.debug)

@@ -1,0 +1,38 @@
+"""Round trips: an imported document builds into all six files with no hand edit, `publish
+check` passes, every paragraph of the original is in the PDF's text in order, and every heading
+is a bookmark. Few, as each builds every edition (audio included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publish.cli import main
+from publish.importing import Imported
+from tests.importing.roundtrip import bookmarks, docx_paragraphs, missing_in_order, pdf_words
+from tests.tools import require_chromium, require_java
+
+SIX = (".pdf", ".large-print.pdf", ".epub", ".large-print.html", ".mp3", ".vtt")
+
+
+def build_and_check(article: Path, dist: Path) -> Path:
+    """The article built into ``dist`` and checked; its folder."""
+    require_chromium()
+    require_java()
+    assert main(["build", str(article), "--out", str(dist), "-q", "--jobs", "2"]) == 0
+    folder = dist / article.parent.name
+    assert sorted(p.name.removeprefix(folder.name) for p in folder.iterdir() if p.name.startswith(folder.name)) \
+        == sorted(SIX)
+    assert main(["check", str(folder), "-q"]) == 0
+    return folder
+
+
+def test_word_round_trip(word_file: Path, word_import: Imported, tmp_path: Path) -> None:
+    folder = build_and_check(word_import.article, tmp_path / "dist")
+    pdf = folder / f"{folder.name}.pdf"
+    paragraphs, headings = docx_paragraphs(word_file)
+    assert len(paragraphs) == 32
+    text = pdf_words(pdf)
+    assert missing_in_order(paragraphs, text) == []
+    assert missing_in_order(paragraphs[::-1], text)  # the order is checked, not only the words
+    marks = bookmarks(pdf)
+    assert [h for h in headings if h not in marks] == []
