@@ -15,6 +15,8 @@ from publish.importing.tree import Node, block_lists, inline_lists, short, text
 AUTOMATIC_ALT = re.compile(r"\s*Description automatically generated(?: with (?:medium|low) confidence)?\.?\s*$",
                            re.I)
 CAPTION_STYLE = re.compile(r"caption", re.I)
+FIGURE_LABEL = re.compile(r"^(?:fig(?:ure)?\.?|abbildung|abb\.|figura)\s*\d+\s*[.:–—-]\s", re.I)
+TABLE_LABEL = re.compile(r"^(?:tab(?:le)?\.?|tabelle|tabla|tableau)\s*\d+\s*[.:–—-]\s", re.I)
 LABEL = re.compile(r"^\s*(?:fig(?:ure)?\.?|abbildung|abb\.|figura)\s*\d+[.:]?\s*", re.I)  # "Figure 2: "
 
 
@@ -33,16 +35,16 @@ def join_captions(draft: Draft) -> None:
         out: list[Node] = []
         for node in blocks:
             previous = out[-1] if out else None
-            if previous is not None and _is_caption(draft, node) and image_alone(previous) is not None:
+            if previous is not None and _is_caption(draft, node, FIGURE_LABEL) and image_alone(previous) is not None:
                 out[-1] = {"t": "Figure", "c": [["", [], []], [None, [{"t": "Plain", "c": node["c"]}]],
                                                 [{"t": "Plain", "c": [image_alone(previous)]}]]}
                 draft.styles[id(out[-1])] = "figure"
                 continue
-            if previous is not None and _is_caption(draft, node) and previous["t"] == "Table" \
+            if previous is not None and _is_caption(draft, node, TABLE_LABEL) and previous["t"] == "Table" \
                     and not text(previous["c"][1][1]):
                 previous["c"][1][1] = [{"t": "Plain", "c": node["c"]}]
                 continue
-            if node["t"] == "Table" and previous is not None and _is_caption(draft, previous) \
+            if node["t"] == "Table" and previous is not None and _is_caption(draft, previous, TABLE_LABEL) \
                     and not text(node["c"][1][1]):
                 node["c"][1][1] = [{"t": "Plain", "c": previous["c"]}]
                 out[-1] = node
@@ -51,8 +53,12 @@ def join_captions(draft: Draft) -> None:
         blocks[:] = out
 
 
-def _is_caption(draft: Draft, node: Node) -> bool:
-    return node["t"] in ("Para", "Plain") and bool(CAPTION_STYLE.search(draft.style(node))) and bool(text(node["c"]))
+def _is_caption(draft: Draft, node: Node, label: re.Pattern[str]) -> bool:
+    """A paragraph in a caption style, or (where the reader gives no styles, as for OpenDocument,
+    or the author typed it) one that starts with the label: "Figure 2:", "Table 1."."""
+    if node["t"] not in ("Para", "Plain") or not text(node["c"]):
+        return False
+    return bool(CAPTION_STYLE.search(draft.style(node))) or bool(label.match(text(node["c"])))
 
 
 def tables(draft: Draft) -> None:
@@ -101,6 +107,8 @@ def figures(draft: Draft, work: Path) -> None:
                     seen.add(id(image))
                     count = len(seen)
                     keep = _image(draft, image, caption, f"Figure {count}, {draft.place(node)}", taken, work)
+                    if keep and image_alone(node) is image:
+                        _alt_as_attribute(image)
                     if not keep:
                         inlines[index] = {"t": "Str", "c": ""}
 
@@ -146,6 +154,16 @@ def _image(draft: Draft, image: Node, caption: str, place: str, taken: set[str],
     elif how:
         draft.report.changed(place, f"images/{name}: {how}")
     return True
+
+
+def _alt_as_attribute(image: Node) -> None:
+    """An image alone in its paragraph keeps its alt text as ``{alt=...}``: written as its
+    description, it would become a visible caption (Pandoc's implicit figure)."""
+    attr, description, _target = image["c"]
+    alt = dict(attr[2]).get("alt") or text(description)
+    if alt:
+        attr[2] = [["alt", alt]]
+    image["c"][1] = []
 
 
 def _local_file(draft: Draft, src: str) -> Path | None:

@@ -77,9 +77,14 @@ def take_title(draft: Draft, pandoc_meta: dict[str, Any], properties_title: str,
         draft.meta["title"] = text(first["c"][2])
         draft.blocks[:] = [n for n in draft.blocks if n is not first]
         report.changed(draft.place(first), "this heading became the title (no paragraph is in the Title style)")
-    elif properties_title and trusted:
+    elif properties_title and (trusted or _opens_with(draft, properties_title)):
         draft.meta["title"] = properties_title
-        report.kept("front matter", f"title {short(properties_title, 70)}, from {properties}")
+        if _opens_with(draft, properties_title):
+            report.changed(draft.place(draft.blocks[0]), f"the first paragraph, {short(properties_title, 60)}, is "
+                           f"the title {properties} name: it became the title")
+            draft.blocks[:] = draft.blocks[1:]
+        else:
+            report.kept("front matter", f"title {short(properties_title, 70)}, from {properties}")
     elif properties_title:
         draft.meta["title"] = properties_title
         report.attention("front matter", f"title {short(properties_title, 70)} comes from {properties}, as no "
@@ -92,6 +97,11 @@ def take_title(draft: Draft, pandoc_meta: dict[str, Any], properties_title: str,
     if subtitle:
         draft.meta["subtitle"] = subtitle
         report.kept("front matter", f"subtitle {short(subtitle, 70)}, from the Subtitle style")
+
+
+def _opens_with(draft: Draft, title: str) -> bool:
+    first = draft.blocks[0] if draft.blocks else None
+    return first is not None and first["t"] in ("Para", "Plain") and text(first["c"]).casefold() == title.casefold()
 
 
 def take_abstract(draft: Draft, pandoc_meta: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from publish.importing import Imported, import_document
+from tests.importing.opendocument import write_odt
 from tests.importing.word import write_docx
 
 HERE = Path(__file__).parent
@@ -24,3 +25,14 @@ def word_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def word_import(word_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Imported:
     return import_document(word_file, tmp_path_factory.mktemp("source"))
+
+
+@pytest.fixture(scope="session")
+def odt_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("odt")
+    return write_odt(folder / "sleep.odt", folder)
+
+
+@pytest.fixture(scope="session")
+def odt_import(odt_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    return import_document(odt_file, tmp_path_factory.mktemp("source"))

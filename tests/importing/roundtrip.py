@@ -56,9 +56,7 @@ def odt_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     body = root.find(f"{OFFICE}body/{OFFICE}text")
     assert body is not None
     paragraphs, headings = [], []
-    for element in body.iter():
-        if element.tag not in (f"{TEXT_NS}p", f"{TEXT_NS}h"):
-            continue
+    for element in _odt_blocks(body):
         text = "".join(_odt_text(element)).strip()
         if text:
             paragraphs.append(text)
@@ -67,11 +65,28 @@ def odt_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     return paragraphs, headings
 
 
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+# Not the paragraph's text: notes (written elsewhere), comments, deleted text, an image's alt text
+ASIDE = (f"{TEXT_NS}note", f"{OFFICE}annotation", f"{TEXT_NS}tracked-changes", f"{DRAW}frame")
+
+
+def _odt_blocks(element: ET.Element) -> list[ET.Element]:
+    """The paragraphs and headings of the body in order, not those of notes, comments or the
+    deleted text that tracked changes keep."""
+    out: list[ET.Element] = []
+    for child in element:
+        if child.tag in (f"{TEXT_NS}p", f"{TEXT_NS}h"):
+            out.append(child)
+        elif child.tag not in ASIDE:
+            out.extend(_odt_blocks(child))
+    return out
+
+
 def _odt_text(element: ET.Element) -> list[str]:
     """The text of a paragraph, without its notes' text (written elsewhere) or comments."""
     out = [element.text or ""]
     for child in element:
-        if child.tag not in (f"{TEXT_NS}note", f"{OFFICE}annotation", f"{TEXT_NS}tracked-changes"):
+        if child.tag not in ASIDE:
             out.extend(_odt_text(child))
         out.append(child.tail or "")
     return out

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from publish.cli import main
 from publish.importing import Imported
-from tests.importing.roundtrip import bookmarks, docx_paragraphs, missing_in_order, pdf_words
+from tests.importing.roundtrip import bookmarks, docx_paragraphs, missing_in_order, odt_paragraphs, pdf_words
 from tests.tools import require_chromium, require_java
 
 SIX = (".pdf", ".large-print.pdf", ".epub", ".large-print.html", ".mp3", ".vtt")
@@ -36,3 +36,12 @@ def test_word_round_trip(word_file: Path, word_import: Imported, tmp_path: Path)
     assert missing_in_order(paragraphs[::-1], text)  # the order is checked, not only the words
     marks = bookmarks(pdf)
     assert [h for h in headings if h not in marks] == []
+
+
+def test_opendocument_round_trip(odt_file: Path, odt_import: Imported, tmp_path: Path) -> None:
+    folder = build_and_check(odt_import.article, tmp_path / "dist")
+    pdf = folder / f"{folder.name}.pdf"
+    paragraphs, headings = odt_paragraphs(odt_file)
+    assert len(paragraphs) == 22
+    assert missing_in_order(paragraphs, pdf_words(pdf)) == []
+    assert [h for h in headings if h not in bookmarks(pdf)] == []
