@@ -13,12 +13,12 @@ from pathlib import Path
 
 from publish.errors import UsageError
 from publish.ids import slugify
-from publish.importing import docx, odt, writer
+from publish.importing import docx, html, odt, writer
 from publish.importing.draft import Draft
 from publish.importing.report import Report
 
 READERS: dict[str, Callable[[Path, Path, bool], Draft]] = {
-    ".docx": docx.read, ".odt": odt.read,
+    ".docx": docx.read, ".odt": odt.read, ".html": html.read, ".htm": html.read, ".xhtml": html.read,
 }
 
 

@@ -42,6 +42,8 @@ def changes(draft: Draft, facts: office.Facts) -> None:
         draft.report.changed("the document", f"{facts.comments} comment{'s were' if facts.comments > 1 else ' was'} "
                              "left out: comments are notes between authors, not part of the article")
     if facts.endnote_fields:
-        draft.report.attention("the document", f"{facts.endnote_fields} EndNote citation fields stay as their "
-                               "text (Pandoc reads Zotero's and Mendeley's, not EndNote's): export the library as "
+        many = facts.endnote_fields > 1
+        draft.report.attention("the document", f"{plural(facts.endnote_fields, 'EndNote citation field')} "
+                               f"{'stay as their' if many else 'stays as its'} text (Pandoc reads Zotero's and "
+                               "Mendeley's, not EndNote's): export the library as "
                                "a .bib file, add 'bibliography:', and write the citations as [@key]")

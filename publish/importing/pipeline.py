@@ -3,6 +3,7 @@ matter gathered from what the document says of itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,16 @@ class Source:
     title_trusted: bool = False  # the properties' title is the article's (a web page's), not a file's leftover
     manager: str = "Zotero and Mendeley"
     items: list[dict[str, Any]] = field(default_factory=list)  # CSL items of its citation fields
+    # The format's own steps, on the blocks as Pandoc gave them (links not yet unlinked)
+    steps: tuple[Callable[[Draft], None], ...] = ()
 
 
 def clean(draft: Draft, meta: dict[str, Any], facts: Facts, source: Source, work: Path, with_date: bool) -> None:
     """Structure, front matter, figures, links and citations, in the order each needs the last."""
     structure.unwrap_styles(draft)
     draft.locate()
+    for step in source.steps:
+        step(draft)
     structure.take_title(draft, meta, facts.title, source.properties, source.title_trusted)
     front_matter(draft, meta, facts, source, with_date)
     structure.take_abstract(draft, meta)

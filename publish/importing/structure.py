@@ -178,7 +178,9 @@ def sentence_case_headings(draft: Draft) -> None:
     print, and screen readers may spell them out); a word in capitals elsewhere in the text
     (LPS, NSAIDs) is an abbreviation and stays."""
     headings = [n for n in draft.blocks if n["t"] == "Header"]
-    body = " ".join(text(n) for n in draft.blocks if n["t"] != "Header")
+    # Words in capitals inside ordinary text are abbreviations; a line all in capitals says nothing.
+    body = " ".join(t for blocks in block_lists(draft.blocks) for n in blocks if n["t"] in ("Para", "Plain")
+                    for t in [text(n["c"])] if any(c.islower() for c in t))
     abbreviations = {w for w in WORD.findall(body) if sum(c.isupper() for c in w) >= 2}
     for heading in headings:
         words = text(heading["c"][2])

@@ -36,3 +36,8 @@ def odt_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def odt_import(odt_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Imported:
     return import_document(odt_file, tmp_path_factory.mktemp("source"))
+
+
+@pytest.fixture(scope="session")
+def page_import(tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    return import_document(PAGES / "gut-barrier.html", tmp_path_factory.mktemp("source"), "gut-barrier")

@@ -142,3 +142,20 @@ def bookmarks(path: Path) -> list[str]:
                     stack.append(item.First)
                 item = item.get("/Next")
     return titles
+
+
+def html_paragraphs(path: Path, content: str) -> tuple[list[str], list[str]]:
+    """The title, then the paragraphs, list items and headings of the element ``content`` (an
+    XPath) of a page, in order."""
+    from lxml import html
+
+    page = html.parse(str(path)).getroot()
+    title = page.xpath("string(//h1)").strip()
+    paragraphs, headings = [title], [title]
+    for element in page.xpath(content)[0].iter("p", "li", "h2", "h3", "h4", "h5", "h6"):
+        text = " ".join(element.text_content().split())
+        if text:
+            paragraphs.append(text)
+            if element.tag.startswith("h"):
+                headings.append(text)
+    return paragraphs, headings

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from publish.cli import main
 from publish.importing import Imported
-from tests.importing.roundtrip import bookmarks, docx_paragraphs, missing_in_order, odt_paragraphs, pdf_words
+from tests.importing.conftest import PAGES
+from tests.importing.roundtrip import (
+    bookmarks,
+    docx_paragraphs,
+    html_paragraphs,
+    missing_in_order,
+    odt_paragraphs,
+    pdf_words,
+)
 from tests.tools import require_chromium, require_java
 
 SIX = (".pdf", ".large-print.pdf", ".epub", ".large-print.html", ".mp3", ".vtt")
@@ -45,3 +53,17 @@ def test_opendocument_round_trip(odt_file: Path, odt_import: Imported, tmp_path:
     assert len(paragraphs) == 22
     assert missing_in_order(paragraphs, pdf_words(pdf)) == []
     assert [h for h in headings if h not in bookmarks(pdf)] == []
+
+
+def test_web_page_round_trip(page_import: Imported, tmp_path: Path) -> None:
+    folder = build_and_check(page_import.article, tmp_path / "dist")
+    pdf = folder / f"{folder.name}.pdf"
+    paragraphs, headings = html_paragraphs(PAGES / "gut-barrier.html", "//div[contains(@class, 'article__content')]")
+    text = pdf_words(pdf)
+    disclaimer = next(p for p in paragraphs if p.startswith("Disclaimer:"))
+    left_out = {"EXPLORE THE GUT HEALTH COLLECTION", disclaimer}
+    assert missing_in_order([p for p in paragraphs if p not in left_out], text) == []
+    assert missing_in_order([disclaimer.removeprefix("Disclaimer: ")], text) == []  # in its own section
+    # Headings in capitals are in sentence case now; bookmarks are compared without case.
+    marks = [m.casefold() for m in bookmarks(pdf)]
+    assert [h for h in headings if h.casefold() not in marks] == []
