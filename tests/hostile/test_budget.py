@@ -64,7 +64,9 @@ def unpicklable() -> object:
 def sleep_with_a_helper(pid_file: str, seconds: float) -> None:
     """Starts a helper process (as the speech engine would), records both pids, then sleeps."""
     helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    Path(pid_file).write_text(f"{os.getpid()} {helper.pid}")
+    # Written whole under another name, then renamed: a reader never sees it half written.
+    Path(f"{pid_file}.part").write_text(f"{os.getpid()} {helper.pid}")
+    os.replace(f"{pid_file}.part", pid_file)
     time.sleep(seconds)
 
 
