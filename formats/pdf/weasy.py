@@ -86,7 +86,7 @@ def stylesheets(edition: Edition = "standard", paper: Paper = "a4") -> list[Path
         raise ValueError(f"unknown PDF edition {edition!r}; use 'standard' or 'large-print'")
     if paper not in _PAPER_CSS:
         raise ValueError(f"unknown paper size {paper!r}; use 'a4' or 'letter'")
-    return [CSS_DIR / _EDITION_CSS[edition], CSS_DIR / _PAPER_CSS[paper]]
+    return [CSS_DIR / _EDITION_CSS[edition], CSS_DIR / "math.css", CSS_DIR / _PAPER_CSS[paper]]
 
 
 # -- metadata ------------------------------------------------------------------
