@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import assets, html
+from publish.ids import GENERATED_ID
 from publish.math.markup import mathml_markup
 from publish.model import Document
 from publish.renderer import RenderContext, Rendition, publication_time
@@ -45,7 +46,18 @@ ARTICLE = PartSpec("article.xhtml", "article", "", "bodymatter", ())
 
 
 def part_of(element_id: str) -> PartSpec:
-    return next((p for p in PARTS if element_id.startswith(p.prefixes)), ARTICLE)
+    """The part an element lives in. A part's own names match whole ("references",
+    "references-heading") or with a generated id after them ("disclaimer-p-2"), since a heading
+    of the article may take a part's name with a number ("references-2": a References section
+    typed in the body), and ids such as "fn-" and "ref-" by prefix."""
+    for part in PARTS:
+        for prefix in part.prefixes:
+            if prefix.endswith("-") and element_id.startswith(prefix):
+                return part
+            if element_id in (prefix, f"{prefix}-heading") or (
+                    element_id.startswith(f"{prefix}-") and GENERATED_ID.match(element_id)):
+                return part
+    return ARTICLE
 
 
 class EpubRenderer:
