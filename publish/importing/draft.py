@@ -17,7 +17,8 @@ class Draft:
     blocks: list[Node]
     report: Report
     meta: dict[str, Any] = field(default_factory=dict)  # the front matter, in the order written
-    styles: dict[int, str] = field(default_factory=dict)  # id(block) -> its paragraph style's name
+    # id(block) -> the block (held, so its id is never reused) and its paragraph style's name
+    styles: dict[int, tuple[Node, str]] = field(default_factory=dict)
     media: Path | None = None  # where Pandoc extracted the images
     images: dict[str, Path] = field(default_factory=dict)  # name under images/ -> extracted file
     places: Places = field(init=False)
@@ -29,7 +30,8 @@ class Draft:
         return self.places.of(node)
 
     def style(self, node: Node) -> str:
-        return self.styles.get(id(node), "")
+        found = self.styles.get(id(node))
+        return found[1] if found is not None and found[0] is node else ""
 
     def locate(self) -> None:
         """Number the paragraphs again (after the styles' wrappers are gone)."""

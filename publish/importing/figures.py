@@ -38,7 +38,7 @@ def join_captions(draft: Draft) -> None:
             if previous is not None and _is_caption(draft, node, FIGURE_LABEL) and image_alone(previous) is not None:
                 out[-1] = {"t": "Figure", "c": [["", [], []], [None, [{"t": "Plain", "c": node["c"]}]],
                                                 [{"t": "Plain", "c": [image_alone(previous)]}]]}
-                draft.styles[id(out[-1])] = "figure"
+                draft.places.same(out[-1], previous)
                 continue
             if previous is not None and _is_caption(draft, node, TABLE_LABEL) and previous["t"] == "Table" \
                     and not text(previous["c"][1][1]):

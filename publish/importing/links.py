@@ -4,12 +4,27 @@ is counted for the report."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 from publish.importing.draft import Draft
 from publish.importing.tree import Node, block_lists, inline_lists, inline_lists_of, short, text
 
 WEB = ("http://", "https://", "mailto:")
+HOST = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}\.?$|^localhost$|^\[[0-9a-f:.]+\]$|^[\d.]+$", re.I)
+
+
+def broken(href: str) -> bool:
+    """A web address no browser can follow: no host, or a host with an empty label. (Pandoc
+    gives "https://.cc/paper/" when Word tracked a change inside a hyperlink's field code.)"""
+    if not href.lower().startswith(("http://", "https://")):
+        return False
+    try:
+        host = urlsplit(href).hostname or ""
+    except ValueError:
+        return True
+    return not HOST.match(host)
 
 
 def links(draft: Draft) -> None:
@@ -22,6 +37,9 @@ def links(draft: Draft) -> None:
             for inlines in inline_lists_of(node):
                 out: list[Node] = []
                 for child in inlines:
+                    if child["t"] == "Link" and broken(child["c"][2][0]) and not _mend(draft, node, child):
+                        out.extend(child["c"][1])
+                        continue
                     if child["t"] != "Link" or child["c"][2][0].lower().startswith(WEB):
                         out.append(child)
                         continue
@@ -41,6 +59,20 @@ def links(draft: Draft) -> None:
     for place, href in files:
         draft.report.changed(place, f"the link to {short(href, 60)} kept its words only: links to files are not "
                              "part of an article")
+
+
+def _mend(draft: Draft, node: Node, link: Node) -> bool:
+    """A broken web address: the address the link shows, where that is one (True), else its
+    words only (False)."""
+    href, shown = link["c"][2][0], text(link["c"][1])
+    if shown.lower().startswith(("http://", "https://")) and not broken(shown):
+        link["c"][2][0] = shown
+        draft.report.changed(draft.place(node), f"the link {short(shown, 60)} pointed to a broken address "
+                             f"({short(href, 40)}): it points to the address it shows")
+        return True
+    draft.report.attention(draft.place(node), f"the link {short(shown, 40)} points to a broken address "
+                           f"({short(href, 40)}): it kept its words only; add the right address")
+    return False
 
 
 def drop_raw(draft: Draft) -> None:

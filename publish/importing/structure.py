@@ -28,7 +28,7 @@ def unwrap_styles(draft: Draft) -> None:
                     style = dict(node["c"][0][2]).get("custom-style", "")
                     for child in node["c"][1]:
                         if style:
-                            draft.styles.setdefault(id(child), style)
+                            draft.styles.setdefault(id(child), (child, style))
                     out.extend(node["c"][1])
                     changed = True
                 elif node["t"] == "Para" and not node["c"]:
@@ -135,10 +135,14 @@ def normalise_headings(draft: Draft, name: str) -> None:
     for heading in headings:
         old = heading["c"][0]
         new = min(rank[old], previous + 1, MAX_LEVEL)
-        if new < rank[old]:
-            draft.report.changed(draft.place(heading), f"{name.format(old)} came right after a heading "
-                                 f"{rank[old] - previous} levels above: it became {'#' * new} (level {new}), so no "
-                                 "level is skipped")
+        if new < rank[old] and new == MAX_LEVEL and previous + 1 >= MAX_LEVEL:
+            draft.report.changed(draft.place(heading), f"{name.format(old)} became {'#' * new} (level {new}): "
+                                 "articles have six heading levels, the title's included")
+        elif new < rank[old]:
+            gap = rank[old] - previous
+            draft.report.changed(draft.place(heading), f"{name.format(old)} came right after a heading {gap} "
+                                 f"level{'s' if gap > 1 else ''} above it: it became {'#' * new} (level {new}), so "
+                                 "no level is skipped")
         else:
             moved.setdefault((old, new), []).append(short(text(heading["c"][2]), 30))
         heading["c"][0] = new

@@ -100,14 +100,20 @@ class Places:
     is placed at the note's call."""
 
     def __init__(self, blocks: list[Node]):
-        self.places: dict[int, str] = {}
+        # by id(), with the node itself: held, it cannot be freed and its id given to a new node
+        self.places: dict[int, tuple[Node, str]] = {}
         self.count = 0
         self.heading = ""
         self.inside = False  # within a figure or a table, which counts as one paragraph
         self._visit(blocks, note="")
 
     def of(self, node: Node) -> str:
-        return self.places.get(id(node), "the document")
+        found = self.places.get(id(node))
+        return found[1] if found is not None and found[0] is node else "the document"
+
+    def same(self, new: Node, old: Node) -> None:
+        """``new`` stands where ``old`` stood (a figure made of an image and its caption)."""
+        self.places[id(new)] = (new, self.of(old))
 
     def _visit(self, blocks: list[Node], note: str) -> None:
         for node in blocks:
@@ -119,7 +125,7 @@ class Places:
             here = f"¶{self.count}" + (f" (under {short(self.heading, 40)})" if self.heading else "")
             if node["t"] == "Header":
                 here = f"heading {short(self.heading)} (¶{self.count})"
-            self.places[id(node)] = note or here
+            self.places[id(node)] = (node, note or here)
             self.inside = inside or node["t"] in ("Figure", "Table")
             for inner in child_blocks(node):
                 self._visit(inner, note or here)
