@@ -62,7 +62,7 @@ def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(path, f"cannot be opened as a {path.suffix.lstrip('.')} file ({exc})") from None
+        raise SourceError(path, f"cannot be opened as a {path.suffix.lower()} file ({exc})") from None
 
 
 def _text(root: ET.Element | None, tag: str) -> str:

@@ -137,4 +137,4 @@ def test_a_broken_file_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtur
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert main(["import", str(broken), "--into", str(tmp_path)]) == 2
-    assert capsys.readouterr().err.startswith(f"{broken}: cannot be opened as a docx file")
+    assert capsys.readouterr().err.startswith(f"{broken}: cannot be opened as a .docx file")
