@@ -289,8 +289,9 @@ def same_files(a: Path, b: Path, *, keys: bool) -> bool:
 
     def files(root: Path) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        published = (path for article in sorted(root.iterdir()) if not article.name.startswith(".")
-                     for path in sorted(article.iterdir()))  # dist/<slug>/<file>, not .versions and such
+        # dist/<slug>/<file> and dist/index.html; not .versions and such
+        published = (path for entry in sorted(root.iterdir()) if not entry.name.startswith(".")
+                     for path in (sorted(entry.iterdir()) if entry.is_dir() else [entry]))
         for path in published:
             data = path.read_bytes()
             if path.name == "manifest.json" and not keys:
