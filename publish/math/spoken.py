@@ -114,6 +114,7 @@ class Item:
     number: str = ""
     binomial: bool = False
     vector: bool = False  # bold, an arrow or del: "⋅" beside it is "dot", not "times"
+    prose: bool = False  # words of text in the formula ("subject to"): never "times" before them
     scripted: bool = False  # has a sub- or superscript: E_ext[u] is not an expected value
     open_power: bool = False  # "x to the power n", with no end marker
 
@@ -131,6 +132,7 @@ class Unit:
     article: bool = False
     vector: bool = False
     open_power: bool = False
+    prose: bool = False
     large: bool = False  # a sum, an integral, a limit: a pause before the relation that ends its body
 
 
@@ -313,7 +315,7 @@ class _Reader:
             return []
         single = " " not in spoken_text
         return [Item("value", spoken_text, simple=single, letter=spoken_text if single else "",
-                     callable=single, function=single and len(spoken_text) > 1)]
+                     callable=single, function=single and len(spoken_text) > 1, prose=not single)]
 
     def identifier(self, text: str, variant: str) -> Item:
         if len(text) > 1:
@@ -750,7 +752,8 @@ class _Reader:
                 index += 2
             else:
                 made = Unit(item.words, "value", simple=item.simple, fraction=item.fraction or item.binomial,
-                            article=item.article, vector=item.vector, open_power=item.open_power)
+                            article=item.article, vector=item.vector, open_power=item.open_power,
+                            prose=item.prose)
                 index += 1
             if negative:
                 made = replace(made, words=self.w.say("negative", made.words))
@@ -769,7 +772,7 @@ class _Reader:
             if unit.kind == "value":
                 if previous is not None and previous.open_power and parts and not parts[-1].endswith(","):
                     parts[-1] += ","
-                if previous is not None and previous.kind in ("value", "postfix") and (
+                if previous is not None and previous.kind in ("value", "postfix") and not unit.prose and (
                         previous.application or previous.fraction or previous.paren or unit.paren
                         or unit.article):
                     parts.append(self.w["times"])

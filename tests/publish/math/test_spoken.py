@@ -358,3 +358,11 @@ def test_spoken_tex_never_fails_and_never_reads_tex_syntax(tex: str) -> None:
     words = spoken_tex(tex)
     assert PLAIN.fullmatch(words), (tex, words)
     assert "backslash" not in words and "brace" not in words
+
+
+def test_prose_in_a_formula_is_never_multiplied() -> None:
+    """"subject to" after a function's value is words of the sentence, not a factor."""
+    spaced, joined = say(r"\min_x f(x) \quad \text{subject to equations (1)-(4)}",
+                         r"\min_x f(x) \text{ subject to } x > 0")
+    assert spaced == "the minimum over x of f of x, subject to equations 1 to 4", spaced
+    assert "times" not in joined and "f of x subject to x" in joined, joined
