@@ -203,7 +203,7 @@ class BodyTranslator:
             yield Figure(self.new_id("fig"), line, src, alt, (Text(title),) if title else (), missing)
             return
         for part in _split_at_display_math(inlines):
-            if _is_display_math(part[0]):
+            if crossrefs.is_display_math(part[0]):
                 yield self.equation(part, line)
                 continue
             children = _strip(self.inlines(part))
@@ -216,14 +216,12 @@ class BodyTranslator:
     def equation(self, nodes: list[dict[str, Any]], line: int) -> Equation:
         """Display math (and its pandoc-crossref label, if any) as a block: numbered when labelled."""
         tex = nodes[0]["c"][1]
-        labels = crossrefs.LABEL.findall(tex) + [m.group(1) for n in nodes[1:] if n["t"] == "Str"
-                                                 for m in [crossrefs.EQUATION_LABEL.match(n["c"])] if m]
+        labels = crossrefs.LABEL.findall(tex) + crossrefs.equation_label(nodes[1:])
         targets = [self.links.labels.targets[label] for label in labels if label in self.links.labels.targets]
         # Its own line, inside a paragraph: the first words of its TeX, after the previous equation.
         needle = next((row.strip()[:30] for row in tex.splitlines() if row.strip() and not row.strip().startswith(
             "\\begin")), tex.strip()[:30])
-        line = self.places.column(max(line, self.equation_line + 1) if self.equation_line >= line else line,
-                                  needle)[0]
+        line = self.places.column(max(line, self.equation_line + 1), needle)[0]
         self.equation_line = line
         equation = Equation(self.new_id("eq"), line, self.math(tex, True), targets[0].number if targets else 0)
         self.anchor(labels, equation.id)
@@ -540,22 +538,17 @@ def _label_ends_phrase(following: list[dict[str, Any]]) -> bool:
     return len(following) == 1 or (following[1]["t"] == "Str" and following[1]["c"][:1] in ".,;:)")
 
 
-def _is_display_math(node: dict[str, Any]) -> bool:
-    if node["t"] == "Math":
-        return bool(node["c"][0]["t"] == "DisplayMath")
-    return node["t"] == "RawInline" and bool(crossrefs.MATH_ENVIRONMENT.match(node["c"][1]))
-
-
 def _split_at_display_math(inlines: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """A paragraph's inlines cut around its display math, each formula a part of its own that
     starts with the formula and holds its pandoc-crossref label, if one follows."""
     parts: list[list[dict[str, Any]]] = [[]]
-    for node in inlines:
-        label_follows = node["t"] == "Str" and crossrefs.EQUATION_LABEL.match(node["c"])
-        if _is_display_math(node):
+    for index, node in enumerate(inlines):
+        if crossrefs.is_display_math(node):
             parts += [[node], []]
-        elif label_follows and len(parts) >= 2 and not [n for n in parts[-1] if n["t"] not in ("Space", "SoftBreak")]:
-            parts[-2].append(node)
+        elif len(parts) >= 2 and crossrefs.is_display_math(parts[-2][0]) and len(parts[-2]) == 1 \
+                and crossrefs.equation_label(inlines[index : index + 1]) \
+                and all(n["t"] in ("Space", "SoftBreak") for n in parts[-1]):
+            parts[-2].append(node)  # its label: $$ x $$ {#eq:name}
         else:
             parts[-1].append(node)
     return [part for part in parts if part]

@@ -84,13 +84,13 @@ def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels
         """``outer``: the labels of a Div around a lone figure or table (LaTeX's reader makes one)."""
         if isinstance(value, list):
             for index, item in enumerate(value):
-                visit(item, equation_label(value[index + 1 : index + 3]) if _is_display_math(item) else [])
+                visit(item, equation_label(value[index + 1 : index + 3]) if is_display_math(item) else [])
             return
         if not isinstance(value, dict):
             return
         kind = value.get("t")
         if kind in ("RawBlock", "RawInline") and MATH_ENVIRONMENT.match(value["c"][1]):
-            found = LABEL.findall(value["c"][1])
+            found = LABEL.findall(value["c"][1]) + outer
             if found:
                 labels.add("equation", found)
             return
@@ -120,8 +120,13 @@ def collect(blocks: list[dict[str, Any]], words: Any, expand_raw: Any) -> Labels
     return labels
 
 
-def _is_display_math(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("t") == "Math" and value["c"][0]["t"] == "DisplayMath"
+def is_display_math(value: Any) -> bool:
+    """Display math, or a raw LaTeX equation environment (Pandoc leaves those as they are)."""
+    if not isinstance(value, dict):
+        return False
+    if value.get("t") == "Math":
+        return bool(value["c"][0]["t"] == "DisplayMath")
+    return value.get("t") in ("RawInline", "RawBlock") and bool(MATH_ENVIRONMENT.match(value["c"][1]))
 
 
 def equation_label(following: list[dict[str, Any]]) -> list[str]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -181,12 +181,8 @@ STIX_TWO_MATH = FontFamily(
 )
 
 # The same font whole, MATH table included, for a browser that lays out MathML (the large print).
-STIX_TWO_MATH_MATHML = FontFamily(
-    css_name="Packaged STIX Two Math MathML",
-    package=_PACK,
-    subfolder="fonts/ofl/stixtwomath",
-    faces=(FontFace("STIXTwoMath-Regular.ttf", 400, "normal"),),
-)
+STIX_TWO_MATH_MATHML = replace(STIX_TWO_MATH, css_name="Packaged STIX Two Math MathML",
+                               faces=tuple(replace(face, drop=()) for face in STIX_TWO_MATH.faces))
 
 # In the order the stylesheets list them after the text face.  Symbols 2 before STIX in the
 # sans chain, so a check mark or a shape is drawn sans-serif where both have it.

@@ -72,6 +72,18 @@ class _TooDeep(Exception):
     """Pandoc's AST nests deeper than Python's JSON reader goes."""
 
 
+def write(blocks: list[Any], arguments: list[str], timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess[bytes]:
+    """Pandoc writing ``blocks`` (an AST's, as JSON on stdin) in the format ``arguments`` name;
+    the caller reads stdout and stderr. subprocess.TimeoutExpired if it takes longer than
+    ``timeout``; PandocMissing if it cannot start."""
+    document = {"pandoc-api-version": [*API_MAJOR, 1], "meta": {}, "blocks": blocks}
+    try:
+        return subprocess.run([executable(), "-f", "json", *arguments], input=json.dumps(document).encode("utf-8"),
+                              capture_output=True, timeout=timeout, env={**os.environ, "LANG": "C.UTF-8"})
+    except OSError as exc:
+        raise PandocMissing(f"Pandoc could not be started ({exc.strerror or exc})") from None
+
+
 def run(arguments: list[str], text: str, path: Path, line: int = 1) -> Any:
     """Run pandoc on ``text`` (stdin) and load the JSON it prints."""
     command = [executable(), *arguments]

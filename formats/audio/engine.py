@@ -96,10 +96,6 @@ class SegmentAudio:
 # ---------------------------------------------------------------- pure helpers
 
 
-def word_count(text: str) -> int:
-    return sum(1 for token in text.split() if re.search(r"[^\W_]", token))
-
-
 def select_voice(language: str, voices: Sequence[tuple[str, str]]) -> str:
     """Pick an espeak voice id for a BCP-47 tag from (voice id, language) pairs.
 

@@ -4,7 +4,6 @@ Pandoc Markdown written by Pandoc) and its images under ``<slug>/images/``."""
 from __future__ import annotations
 
 import filecmp
-import json
 import os
 import shutil
 import subprocess
@@ -32,12 +31,8 @@ def front_matter(meta: dict[str, Any], source: str) -> str:
 
 def body(blocks: list[Any], source: Path) -> str:
     """The blocks as Pandoc Markdown, written by Pandoc itself (so every escape is right)."""
-    document = {"pandoc-api-version": [*pandoc.API_MAJOR, 1], "meta": {}, "blocks": blocks}
-
     try:
-        done = subprocess.run([pandoc.executable(), "-f", "json", "-t", MARKDOWN, "--wrap=auto", "--columns=100"],
-                              input=json.dumps(document).encode("utf-8"), capture_output=True,
-                              timeout=pandoc.TIMEOUT_S, check=False)
+        done = pandoc.write(blocks, ["-t", MARKDOWN, "--wrap=auto", "--columns=100"])
     except subprocess.TimeoutExpired:
         raise UsageError(f"{source}: Pandoc took longer than {pandoc.TIMEOUT_S:.0f} s to write the article") from None
     if done.returncode != 0:

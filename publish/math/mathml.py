@@ -8,8 +8,6 @@ back is rebuilt element by element from an allowlist, so nothing but MathML reac
 from __future__ import annotations
 
 import html
-import json
-import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -83,17 +81,12 @@ def convert(formulas: list[tuple[str, bool]]) -> list[Converted]:
     blocks = [{"t": "Div", "c": [[f"f{index}", [], []], [{"t": "Plain", "c": [
         {"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, without_placing(tex)]}]}]]}
         for index, (tex, display) in enumerate(formulas)]
-    document = {"pandoc-api-version": [*pandoc.API_MAJOR, 1], "meta": {}, "blocks": blocks}
     try:
-        done = subprocess.run([pandoc.executable(), "-f", "json", "-t", "html5", "--mathml"],
-                              input=json.dumps(document).encode("utf-8"), capture_output=True, timeout=TIMEOUT_S,
-                              env={**os.environ, "LANG": "C.UTF-8"})
+        done = pandoc.write(blocks, ["-t", "html5", "--mathml"], TIMEOUT_S)
     except subprocess.TimeoutExpired:  # a formula nested past reason: each one is shown as TeX
         if len(formulas) > 1:  # find which, rather than lose every formula of the article
             return [*convert(formulas[: len(formulas) // 2]), *convert(formulas[len(formulas) // 2 :])]
         return [Converted("", f"Pandoc took longer than {TIMEOUT_S:.0f} s to convert it")]
-    except OSError as exc:
-        raise pandoc.PandocMissing(f"Pandoc could not be started ({exc.strerror or exc})") from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return [Converted("", reason[-1] if reason else "Pandoc failed") for _ in formulas]

@@ -14,7 +14,8 @@ import pytest
 
 from formats.audio import engine
 from formats.audio.cache import SpeechCache
-from formats.audio.engine import Synthesiser, VoiceSettings, word_count
+from formats.audio.engine import Synthesiser, VoiceSettings
+from formats.audio.judge import spoken_units
 from publish.build import Options, build, select
 from publish.reader import read_article
 from publish.renderer import registered
@@ -47,7 +48,7 @@ def test_a_one_paragraph_edit_speaks_one_segment_again(tmp_path: Path, monkeypat
         assert outcome.ok, outcome
         return (out / "gut-barrier" / "gut-barrier.mp3").read_bytes()
 
-    texts = {s.text for s in segments(read_article(article)) if word_count(s.text)}
+    texts = {s.text for s in segments(read_article(article)) if spoken_units(s.text)}
     cold = build_audio(tmp_path / "dist", cache)
     assert len(spoken) == len(texts), "each text is spoken once (the seed says one twice)"
     before, parts = cache_entries(cache), cache_entries(cache, "mp3-parts")
