@@ -37,7 +37,7 @@ def environment(*template_dirs: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url_pieces"] = url_pieces
-    env.globals["equation_label"] = equation_label
+    env.globals["equation_name"] = equation_name
     return env
 
 
@@ -62,7 +62,7 @@ def url_pieces(link: Link) -> list[str]:
     return _URL_PIECE.findall(text)
 
 
-def equation_label(equation: Equation, lang: str) -> str:
+def equation_name(equation: Equation, lang: str) -> str:
     """What a screen reader calls an equation's box: "Equation 2", or "Equation" unnumbered."""
     name = crossrefs.NAMES.get(lang.split("-")[0].lower(), crossrefs.NAMES["en"])["equation"]
     return f"{name} {equation.number}" if equation.number else name
