@@ -63,6 +63,7 @@ MACRO_DEFINITION = re.compile(r"^\s*\\(newcommand|renewcommand|providecommand|de
 
 CONTAINERS = frozenset({"BulletList", "OrderedList", "DefinitionList", "BlockQuote", "Div"})
 HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.S)
+HTML_CLOSING = re.compile(r"^\s*</")
 
 
 @dataclass
@@ -453,6 +454,9 @@ class BodyTranslator:
     def raw_inline(self, fmt: str, text: str) -> Iterator[Inline]:
         if fmt == "html" and HTML_COMMENT.match(text):
             return
+        if fmt == "html" and (tex := mathml.math_image(text)):
+            yield self.math(tex, False)
+            return
         if fmt in ("tex", "latex"):
             if LAYOUT_TEX.match(text.strip()) or crossrefs.LABEL.fullmatch(text.strip()):
                 return  # a label is where a reference points, nothing to show
@@ -467,6 +471,8 @@ class BodyTranslator:
                                          text)
                 return
             self.warn(text[:20], f"raw LaTeX is shown as it is written: {_short(text)}")
+        elif fmt == "html" and not HTML_CLOSING.match(text):  # said once, at the opening tag
+            self.warn(text[:20], f"raw HTML is shown as text, never rendered: {_short(text)}")
         yield Text(text)
 
     def crossref(self, labels: list[str], command: str, written: str) -> Iterator[Inline]:

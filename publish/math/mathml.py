@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
@@ -49,6 +50,22 @@ class Converted:
     problem: str = ""  # why not, in a few words: "unexpected control sequence \foo"
 
 
+# A formula drawn by a web service, as READMEs and papers written on GitHub embed one:
+# <img src="https://render.githubusercontent.com/render/math?math=\phi">, or CodeCogs' LaTeX URL.
+_MATH_IMAGE = re.compile(r"""^\s*<img\s[^>]*src\s*=\s*["'](?:https?:)?//"""
+                         r"""(?:render\.githubusercontent\.com/render/math\?(?:[^"'>]*&(?:amp;)?)?math="""
+                         r"""|latex\.codecogs\.com/(?:svg|png|gif)\.(?:latex|image)\?)"""
+                         r"""([^"'&>]+)["'][^>]*>\s*$""", re.I)
+
+
+def math_image(html: str) -> str | None:
+    """The TeX of a formula image from a web service (a raw HTML <img>), or None: every
+    edition then has the formula itself, not an image it would never fetch."""
+    found = _MATH_IMAGE.match(html)
+    return urllib.parse.unquote(found.group(1).replace("+", " ") if "codecogs" not in html.lower()
+                                else found.group(1)) if found else None
+
+
 def formulas_in(asts: list[Any]) -> list[tuple[str, bool]]:
     """Every formula of some Pandoc ASTs, once each, as (TeX, display): math and the raw LaTeX
     equation environments Pandoc leaves as they are."""
@@ -59,6 +76,8 @@ def formulas_in(asts: list[Any]) -> list[tuple[str, bool]]:
         elif node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("tex", "latex") \
                 and crossrefs.MATH_ENVIRONMENT.match(node["c"][1]):
             found[(node["c"][1], True)] = None
+        elif node["t"] == "RawInline" and node["c"][0] == "html" and (tex := math_image(node["c"][1])):
+            found[(tex, False)] = None
     return list(found)
 
 

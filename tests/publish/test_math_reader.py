@@ -133,3 +133,23 @@ def test_the_transcript_shows_an_unconverted_equation_as_its_tex(write_article: 
     document = read(write_article, "\nText.\n\n$$\\undefinedthing{x} = 1$$\n")
     (segment,) = [s for s in segments(document) if s.id.startswith("eq-")]
     assert segment.caption == "\\undefinedthing{x} = 1" and "undefinedthing" in segment.text
+
+
+def test_a_formula_image_from_a_web_service_is_the_formula(write_article: WriteArticle) -> None:
+    """GitHub-written papers draw math as <img src=".../render/math?math=\\phi">: every edition
+    gets the formula itself, which it can show and speak, not an image never fetched."""
+    body = ('\nAn angle <img src="https://render.githubusercontent.com/render/math?math=\\phi_1"> and '
+            '<img src="https://latex.codecogs.com/svg.latex?x%5E2">.\n')
+    document = read(write_article, body)
+    assert sorted((m.tex, m.spoken) for m in document.formulas()) == [("\\phi_1", "phi sub 1"),
+                                                                      ("x^2", "x squared")]
+    assert not document.warnings
+
+
+def test_other_raw_html_is_text_with_a_warning(write_article: WriteArticle) -> None:
+    path = write_article(body="\nA <mark>marked</mark> word.\n")
+    document = read_article(path)
+    assert plain_text(document.body[0].children) == "A <mark>marked</mark> word."  # type: ignore[union-attr]
+    (warning,) = document.warnings  # once, at the opening tag
+    assert "raw HTML is shown as text" in warning.message
+    assert warning.line == path.read_text().splitlines().index("A <mark>marked</mark> word.") + 1
