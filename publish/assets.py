@@ -37,7 +37,7 @@ CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.I)
 def figures(document: Document) -> list[Figure | TextImage]:
     """Every image the editions show, figures and images in the text alike (not those that are
     missing, such as remote images, which stand as placeholders)."""
-    parts = (document.body, document.disclaimer, *(note.blocks for note in document.footnotes))
+    parts = document.parts()
     found: list[Figure | TextImage] = [b for part in parts for b in walk_blocks(part) if isinstance(b, Figure)]
     found += [n for part in parts for n in block_inlines(part) if isinstance(n, TextImage)]
     return [image for image in found if not image.missing]

@@ -19,7 +19,7 @@ import jinja2
 
 from publish import crossrefs
 from publish.math.markup import mathml_markup
-from publish.model import Document, Equation, Link, Math, Text, plain_text
+from publish.model import Document, Equation, Link, Math, Text, headings_in, plain_text
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -77,8 +77,8 @@ class TocEntry:
 
 def toc(document: Document) -> list[TocEntry]:
     """The table of contents: body headings (or, in an article without any, its title), then
-    the notes, disclaimer and references."""
-    entries = [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in document.headings()]
+    the notes, disclaimer, references and the appendix's headings."""
+    entries = [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in headings_in(document.body)]
     if not entries:  # a contents list must lead somewhere (an empty EPUB nav is invalid)
         entries.append(TocEntry("title", document.meta.title, 1))
     if document.footnotes:
@@ -87,6 +87,7 @@ def toc(document: Document) -> list[TocEntry]:
         entries.append(TocEntry("disclaimer-heading", "Disclaimer", 1))
     if document.references:
         entries.append(TocEntry("references-heading", "References", 1))
+    entries += [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in headings_in(document.appendix)]
     return entries
 
 

@@ -367,25 +367,47 @@ class Document:
     disclaimer: tuple[Block, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     references: tuple[Reference, ...] = ()
+    # What the source has after its bibliography (a `::: {#refs}` div or an empty References
+    # section before an appendix): every edition puts it after the references, as Pandoc does.
+    appendix: tuple[Block, ...] = ()
     abbreviations: tuple[AbbreviationDef, ...] = ()
     figures_dir: str = field(default="", compare=False)  # the article folder, assets resolve here
     warnings: tuple[SourceWarning, ...] = ()
     bibliography_files: tuple[str, ...] = ()  # as 'bibliography' names them, in the article folder
 
     def headings(self) -> Iterator[Heading]:
-        """Every heading of the body, at any depth, in reading order."""
-        for block in walk_blocks(self.body):
-            if isinstance(block, Heading):
-                yield block
+        """Every heading of the body and the appendix, at any depth, in reading order."""
+        return headings_in((*self.body, *self.appendix))
+
+    def parts(self) -> tuple[tuple[Block, ...], ...]:
+        """Every run of blocks the article has: body, appendix, disclaimer and each note."""
+        return self.body, self.appendix, self.disclaimer, *(note.blocks for note in self.footnotes)
 
     def formulas(self) -> Iterator[Math]:
-        """Every formula of the article: body, notes and disclaimer."""
-        for part in (self.body, self.disclaimer, *(note.blocks for note in self.footnotes)):
+        """Every formula of the article: body, appendix, notes and disclaimer."""
+        for part in self.parts():
             yield from (node for node in block_inlines(part) if isinstance(node, Math))
 
     def has(self, kind: str) -> bool:
-        parts = (self.body, self.disclaimer, *(note.blocks for note in self.footnotes))
-        return any(block.kind == kind for part in parts for block in walk_blocks(part))
+        return any(block.kind == kind for part in self.parts() for block in walk_blocks(part))
+
+
+def element_ids(value: Any) -> Iterator[str]:
+    """The id of every node in ``value`` (blocks, inlines, at any depth): what an edition may link to."""
+    if isinstance(value, tuple):
+        for item in value:
+            yield from element_ids(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            current = getattr(value, f.name)
+            if f.name == "id" and isinstance(current, str) and current:
+                yield current
+            elif isinstance(current, tuple) or dataclasses.is_dataclass(current):
+                yield from element_ids(current)
+
+
+def headings_in(blocks: tuple[Block, ...]) -> Iterator[Heading]:
+    return (block for block in walk_blocks(blocks) if isinstance(block, Heading))
 
 
 def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:

@@ -77,3 +77,42 @@ def cited_keys(ast: Any) -> set[str]:
     """The keys every citation of a Pandoc AST names."""
     return {citation["citationId"] for node in source_order(ast, notes=True) if node["t"] == "Cite"
             for citation in flattened_citations(node["c"][0])}
+
+
+# Headings papers give the section Pandoc fills with the bibliography.
+BIBLIOGRAPHY_TITLES = frozenset({"references", "bibliography", "literature cited", "works cited", "literature",
+                                 "referencias", "bibliografía", "références", "bibliographie", "literatur",
+                                 "literaturverzeichnis", "riferimenti", "bibliografia", "referências",
+                                 "referenties", "literatuur"})
+
+
+def split_at_bibliography(blocks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The blocks before the place of the bibliography and those after it (an appendix).
+
+    The place is Pandoc's: a ``::: {#refs}`` div (the last one). Else it is the paper's own
+    last References section when it is empty, wherever it stands: Pandoc would leave that
+    section empty and list the works at the very end, after an appendix, which no author means.
+    The paper's empty References heading goes: every edition titles the bibliography itself.
+    Else the bibliography comes at the end, after everything.
+    """
+    for index in range(len(blocks) - 1, -1, -1):
+        node = blocks[index]
+        if node["t"] == "Div" and node["c"][0][0] == "refs":
+            before = blocks[:index]
+            if node["c"][1]:  # text the author put in the div stays, before the works
+                before += node["c"][1]
+            elif before and _is_bibliography_heading(before[-1]):
+                before = before[:-1]
+            return before, blocks[index + 1:]
+    for index in range(len(blocks) - 1, -1, -1):
+        node = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if _is_bibliography_heading(node) and (
+                following is None or (following["t"] == "Header" and following["c"][0] <= node["c"][0])):
+            return blocks[:index], blocks[index + 1:]
+    return blocks, []
+
+
+def _is_bibliography_heading(node: dict[str, Any]) -> bool:
+    return node["t"] == "Header" and plain_text_of(node["c"][2]).strip().rstrip(":").casefold() \
+        in BIBLIOGRAPHY_TITLES

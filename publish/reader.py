@@ -30,10 +30,9 @@ from publish.model import (
     Reference,
     SourceWarning,
     Table,
-    plain_text,
     walk_blocks,
 )
-from publish.pandoc_ast import cited_keys, plain_text_of
+from publish.pandoc_ast import cited_keys, plain_text_of, split_at_bibliography
 from publish.people import read_people
 from publish.places import SourcePlaces
 
@@ -50,11 +49,6 @@ RAW_ENVIRONMENT = re.compile(r"^\s*\\begin\{(table|figure|tabular|longtable)\*?\
 # Names that say nothing about the article: its slug is sought elsewhere.
 GENERIC_NAMES = frozenset({"paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss", "paper-joss",
                            "jossarticle", "src", "content"})
-# Headings papers end with for the bibliography Pandoc puts under them.
-BIBLIOGRAPHY_TITLES = frozenset({"references", "bibliography", "literature cited", "works cited", "literature",
-                                 "referencias", "bibliografía", "références", "bibliographie", "literatur",
-                                 "literaturverzeichnis", "riferimenti", "bibliografia", "referências",
-                                 "referenties", "literatuur"})
 # Keys Pandoc, its templates, JOSS, Quarto and R Markdown use: never taken for misspellings of ours.
 OTHER_TOOLS_KEYS = ("output", "header-includes", "include-before", "include-after", "geometry", "journal",
                     "aas-doi", "aas-journal", "documentclass", "classoption", "fontsize", "linestretch", "toc",
@@ -127,23 +121,20 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     links = Links(numbers, citations.in_text_authors(items), tuple(all_keys), labels, meta.lang, expand_raw,
                   dict(zip(formulas, converted, strict=True)))
 
-    def translator(ast: dict[str, Any], text: str, first_line: int, prefix: str,
-                   fixed: bool) -> tuple[BodyTranslator, tuple[Block, ...]]:
-        reader = BodyTranslator(path, SourcePlaces(text, first_line, fixed), prefix, used_ids.unique,
-                                limits.max_depth, links)
-        return reader, reader.blocks(ast["blocks"])
+    def translator(text: str, first_line: int, prefix: str, fixed: bool) -> BodyTranslator:
+        return BodyTranslator(path, SourcePlaces(text, first_line, fixed), prefix, used_ids.unique,
+                              limits.max_depth, links)
 
-    body_reader, body = translator(body_ast, front.body, front.body_line, "", False)
-    if entries and body and isinstance(body[-1], Heading) and plain_text(body[-1].children).strip().casefold() \
-            in BIBLIOGRAPHY_TITLES:
-        body = body[:-1]  # the paper's own empty "References": every edition's bibliography stands there
-    _require_text(body, front.body_line, path)
+    body_reader = translator(front.body, front.body_line, "", False)
+    before, after = split_at_bibliography(body_ast["blocks"]) if entries else (body_ast["blocks"], [])
+    body, appendix = body_reader.blocks(before), body_reader.blocks(after)
+    _require_text(body + appendix, front.body_line, path)
     disclaimer: tuple[Block, ...] = ()
     readers = [body_reader]
     if disclaimer_ast:
         # The disclaimer's own lines are not the file's; errors point at its key instead.
-        disclaimer_reader, disclaimer = translator(disclaimer_ast, disclaimer_text, front.lines.get("disclaimer", 2),
-                                                   "disclaimer-", True)
+        disclaimer_reader = translator(disclaimer_text, front.lines.get("disclaimer", 2), "disclaimer-", True)
+        disclaimer = disclaimer_reader.blocks(disclaimer_ast["blocks"])
         if disclaimer_reader.notes:
             raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
         readers.append(disclaimer_reader)
@@ -157,11 +148,13 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
                   csl_json=e.csl_json, cited_by=tuple(cited_by.get(e.key, ())))
         for e in entries
     )
+    headed = transforms.normalise_headings(body + appendix, path)
     document = Document(
         source=str(path),
         slug=slug_of(path, meta.title),
         meta=meta,
-        body=transforms.normalise_headings(body, path),
+        body=headed[:len(body)],
+        appendix=headed[len(body):],
         disclaimer=disclaimer,
         footnotes=body_reader.footnotes(),
         references=references,

@@ -53,18 +53,19 @@ def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[Block, ...]
     too_deep = [h for h in headings if h.level + shift > 6]
     if too_deep:
         raise SourceError(path, "headings go deeper than level 6 once the title takes level 1", too_deep[0].line, 1)
-    return _shift_headings(body, shift)
+    return shift_headings(body, shift)
 
 
-def _shift_headings(blocks: tuple[Any, ...], shift: int) -> tuple[Any, ...]:
+def shift_headings(blocks: tuple[Any, ...], shift: int) -> tuple[Any, ...]:
+    """The blocks with every heading ``shift`` levels deeper (up, when negative)."""
     out: list[Any] = []
     for b in blocks:
         if isinstance(b, Heading):
             b = dataclasses.replace(b, level=b.level + shift)
         elif isinstance(b, ListBlock):
-            b = dataclasses.replace(b, items=_shift_headings(b.items, shift))
+            b = dataclasses.replace(b, items=shift_headings(b.items, shift))
         elif isinstance(b, ListItem | BlockQuote | LanguageBlock):
-            b = dataclasses.replace(b, blocks=_shift_headings(b.blocks, shift))
+            b = dataclasses.replace(b, blocks=shift_headings(b.blocks, shift))
         out.append(b)
     return tuple(out)
 
@@ -141,4 +142,5 @@ def map_inlines(document: Document, change: Callable[[Inline], list[Inline]], in
         disclaimer=rewrite(document.disclaimer),
         footnotes=rewrite(document.footnotes),
         references=rewrite(document.references),
+        appendix=rewrite(document.appendix),
     )

@@ -23,9 +23,11 @@ import numpy as np
 import numpy.typing as npt
 
 from publish.build import EditionOutcome, build_article, select
+from publish.cli import main
 from publish.model import Document
 from publish.reader import read_article
 from publish.renderer import Renderer, Settings, registered
+from tests.tools import require_chromium, require_java
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = {
@@ -35,6 +37,22 @@ ARTICLES = {
 }
 SETTINGS = Settings(source_date_epoch=1700000000)
 EDITIONS = ("audio", "epub", "large-print")
+
+
+SIX_FILES = (".pdf", ".large-print.pdf", ".epub", ".large-print.html", ".mp3", ".vtt")
+
+
+def build_and_check(article: Path, dist: Path) -> Path:
+    """The article built into ``dist`` through the command line, all six files, and ``publish
+    check`` passed on it; its folder."""
+    require_chromium()
+    require_java()
+    assert main(["build", str(article), "--out", str(dist), "-q", "--jobs", "2"]) == 0
+    folder = dist / article.parent.name
+    assert sorted(p.name.removeprefix(folder.name) for p in folder.iterdir() if p.name.startswith(folder.name)) \
+        == sorted(SIX_FILES)
+    assert main(["check", str(folder), "-q"]) == 0
+    return folder
 
 
 def edition_names() -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,8 +11,9 @@ from typing import Any
 from publish import assets, html
 from publish.ids import GENERATED_ID
 from publish.math.markup import mathml_markup
-from publish.model import Document
+from publish.model import Document, element_ids, headings_in, plain_text
 from publish.renderer import RenderContext, Rendition, publication_time
+from publish.transforms import shift_headings
 
 from .book import BookMeta, Overlay, PageBreak, Part, TocEntry
 from .cover import make_cover
@@ -43,13 +44,18 @@ PARTS = (
     PartSpec("references.xhtml", "references", "References", "bibliography", ("ref-", "references")),
 )
 ARTICLE = PartSpec("article.xhtml", "article", "", "bodymatter", ())
+# What the source has after its bibliography; its ids are the reader's ordinary ones, so it is
+# known by the ids it holds rather than by a prefix.
+APPENDIX = PartSpec("appendix.xhtml", "appendix", "Appendix", "appendix", ())
 
 
-def part_of(element_id: str) -> PartSpec:
+def part_of(element_id: str, appendix_ids: frozenset[str] = frozenset()) -> PartSpec:
     """The part an element lives in. A part's own names match whole ("references",
     "references-heading") or with a generated id after them ("disclaimer-p-2"), since a heading
     of the article may take a part's name with a number ("references-2": a References section
     typed in the body), and ids such as "fn-" and "ref-" by prefix."""
+    if element_id in appendix_ids:
+        return APPENDIX
     for part in PARTS:
         for prefix in part.prefixes:
             if prefix.endswith("-") and element_id.startswith(prefix):
@@ -75,22 +81,28 @@ class EpubRenderer:
         images = {f"images/{i}{image.suffix}": image.data for i, image in enumerate(shown, start=1)}
         image_names = dict(zip((f.src for f in figures), images, strict=True))
         env = html.environment(HERE / "templates")
-        present = [spec for spec in (ARTICLE, *PARTS) if _has_part(document, spec)]
+        present = [spec for spec in (ARTICLE, *PARTS, APPENDIX) if _has_part(document, spec)]
+        appendix_ids = frozenset(element_ids(document.appendix))
+
+        def file_of(element_id: str) -> str:
+            return part_of(element_id, appendix_ids).file_name
+
         macros = env.get_template("parts.xhtml.j2").make_module(vars={
-            "epub": True, "href": lambda id: f"{part_of(id).file_name}#{id}", "image_src": image_names.__getitem__,
+            "epub": True, "href": lambda id: f"{file_of(id)}#{id}", "image_src": image_names.__getitem__,
             "reference_ids": {r.key: r.id for r in document.references}, "formula": mathml_markup, "doc": document,
+            "shift_headings": shift_headings,
         })
         page_starts = _page_starts(context.results.get("pdf"))
         parts = [
-            Part(spec.file_name, spec.title or document.meta.title,
+            Part(spec.file_name, _title(document, spec),
                  _mark_pages(str(getattr(macros, spec.macro)(document)), page_starts),
                  spec.landmark, spec.title or "Start of content")
             for spec in present
         ]
-        page_list = [PageBreak(str(page), f"{part_of(block).file_name}#page-{page}")
+        page_list = [PageBreak(str(page), f"{file_of(block)}#page-{page}")
                      for page, block in page_starts.items()]
         audio = context.results.get("audio")
-        overlays = _overlays(document, audio.facts, present, env) if audio else []
+        overlays = _overlays(document, audio.facts, present, env, file_of) if audio else []
         audio_name = f"audio/{document.slug}.mp3" if audio else None
         meta = document.meta
         book = BookMeta(
@@ -110,7 +122,7 @@ class EpubRenderer:
             audio_file=audio_name if overlays else None,
             narrator=audio.facts.get("narrator") if audio and overlays else None,
         )
-        toc = [TocEntry(e.title, f"{part_of(e.id).file_name}#{e.id}", e.level) for e in html.toc(document)]
+        toc = [TocEntry(e.title, f"{file_of(e.id)}#{e.id}", e.level) for e in html.toc(document)]
         out = context.out_dir / f"{document.slug}.epub"
         audio_bytes = next(p for p in audio.files if p.suffix == ".mp3").read_bytes() if audio and overlays else None
         cover = make_cover(meta.title, meta.subtitle or None)
@@ -121,7 +133,17 @@ class EpubRenderer:
 
 def _has_part(document: Document, spec: PartSpec) -> bool:
     return {"article": True, "disclaimer": bool(document.disclaimer), "notes": bool(document.footnotes),
-            "references": bool(document.references)}[spec.macro]
+            "references": bool(document.references), "appendix": bool(document.appendix)}[spec.macro]
+
+
+def _title(document: Document, spec: PartSpec) -> str:
+    """A part's <title>: the article's for the article, the appendix's first heading for it."""
+    if spec is ARTICLE:
+        return document.meta.title
+    if spec is APPENDIX:
+        first = next(headings_in(document.appendix), None)
+        return plain_text(first.children) if first else spec.title
+    return spec.title
 
 
 def _page_starts(pdf: Any) -> dict[int, str]:
@@ -147,12 +169,13 @@ def _mark_pages(body: str, page_starts: Mapping[int, str]) -> str:
     return body
 
 
-def _overlays(document: Document, facts: Mapping[str, Any], parts: list[PartSpec], env: Any) -> list[Overlay]:
+def _overlays(document: Document, facts: Mapping[str, Any], parts: list[PartSpec], env: Any,
+              file_of: Callable[[str], str]) -> list[Overlay]:
     timings: Mapping[str, list[float]] = facts["timings"]
     template = env.get_template("overlay.smil.j2")
     overlays = []
     for spec in parts:
-        clips = [Clip(id, start, end) for id, (start, end) in timings.items() if part_of(id) is spec]
+        clips = [Clip(id, start, end) for id, (start, end) in timings.items() if file_of(id) == spec.file_name]
         if not clips:
             continue
         smil = template.render(part=spec.file_name, stem=spec.file_name.removesuffix(".xhtml"),

@@ -39,7 +39,7 @@ from publish.model import (
 )
 
 CHECK = "parity"
-GROUPS = ("body", "notes", "disclaimer", "references")
+GROUPS = ("body", "notes", "disclaimer", "references", "appendix")
 
 # One piece of an item's text; optional pieces (footnote numbers) may be missing or moved.
 Piece = tuple[str, bool]
@@ -109,6 +109,7 @@ def source_items(document: Document, *, title_line: int = 1) -> list[Item]:
         items += [Item("notes", "note", i.line, i.pieces) for i in _block_items(note.blocks, "notes")]
     items += _block_items(document.disclaimer, "disclaimer")
     items += [Item("references", "reference", r.line, tuple(text_pieces(r.children))) for r in document.references]
+    items += _block_items(document.appendix, "appendix")
     return items
 
 
@@ -227,6 +228,8 @@ def findings(matches: Sequence[Match], edition_label: str, source: str) -> list[
         if counts["disclaimer"]:
             parts.append("the disclaimer")
         parts.append(f"{counts['references']} references")
+        if counts["appendix"]:
+            parts.append(f"{counts['appendix']} blocks after them")
         out.append(Finding(CHECK, True, "info",
                            f"All {', '.join(parts[:-1])} and {parts[-1]} found in {edition_label}, in order"))
     return out

@@ -9,7 +9,7 @@ from typing import Any
 
 from publish.importing.draft import Draft
 from publish.importing.tree import Node, block_lists, inline_lists, short, text
-from publish.reader import BIBLIOGRAPHY_TITLES
+from publish.pandoc_ast import BIBLIOGRAPHY_TITLES
 
 NUMBERED_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")
 

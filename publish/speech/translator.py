@@ -134,6 +134,10 @@ class _Script:
                     said = f"{self.say('reference', reference.number)} {said}"
                 yield self.segment(reference.id, said,
                                    f"{reference.number}. {plain_text(reference.children)}", PAUSE_ITEM)
+        if self.doc.appendix:
+            if not isinstance(self.doc.appendix[0], Heading):
+                self.next_chapter = "Appendix"
+            yield from self.blocks(self.doc.appendix)
 
     def blocks(self, blocks: tuple[Block, ...]) -> Iterator[SpeechSegment]:
         for block in blocks:

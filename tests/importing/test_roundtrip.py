@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publish.cli import main
 from publish.importing import Imported
+from tests.builds import build_and_check
 from tests.importing.conftest import PAGES
 from tests.importing.roundtrip import (
     bookmarks,
@@ -17,21 +17,6 @@ from tests.importing.roundtrip import (
     odt_paragraphs,
     pdf_words,
 )
-from tests.tools import require_chromium, require_java
-
-SIX = (".pdf", ".large-print.pdf", ".epub", ".large-print.html", ".mp3", ".vtt")
-
-
-def build_and_check(article: Path, dist: Path) -> Path:
-    """The article built into ``dist`` and checked; its folder."""
-    require_chromium()
-    require_java()
-    assert main(["build", str(article), "--out", str(dist), "-q", "--jobs", "2"]) == 0
-    folder = dist / article.parent.name
-    assert sorted(p.name.removeprefix(folder.name) for p in folder.iterdir() if p.name.startswith(folder.name)) \
-        == sorted(SIX)
-    assert main(["check", str(folder), "-q"]) == 0
-    return folder
 
 
 def test_word_round_trip(word_file: Path, word_import: Imported, tmp_path: Path) -> None:
