@@ -1,13 +1,17 @@
 """Bibliography files named by ``bibliography:``, read into CSL items as Pandoc's citeproc reads them.
 
-BibTeX and BibLaTeX go through Pandoc (``-t csljson``: accents, braces, month macros and math
-in titles decoded, entry types mapped to CSL types); CSL JSON and CSL YAML are read as they
-are. Files must lie in the article's folder, like every other asset.
+BibTeX and BibLaTeX go through Pandoc (``-t csljson``: accents, braces and month macros
+decoded, entry types mapped to CSL types), with what it leaves undone done here: the AAS journal
+macros (``{\\apj}``), math in titles (``$\\nabla$``, written in Unicode) and ``and others`` (et
+al.). CSL JSON and CSL YAML are read as they are. Files must lie in the article's folder, like
+every other asset.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,13 @@ PANDOC_FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris"}
 READABLE = (*PANDOC_FORMATS, ".json", ".yaml", ".yml")
 # BibTeX @misc (and unknown types) has no CSL type; styles treat a typeless item as this.
 FALLBACK_TYPE = "article"
+JOURNAL_MACROS: dict[str, str] = {
+    name: journal for name, journal in json.loads(
+        (Path(__file__).parent / "data" / "journal-macros.json").read_text(encoding="utf-8")).items()
+    if not name.startswith("_")}
+JOURNAL_MACRO = re.compile(r"\\(" + "|".join(sorted(JOURNAL_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])")
+INLINE_MATH = re.compile(r"\$([^$]+)\$")
+TEXT_FIELDS = ("title", "container-title", "collection-title", "note")
 
 
 def gather(front: FrontMatter, fields: Fields, path: Path, max_references: int) -> tuple[list[dict[str, Any]],
@@ -51,6 +62,16 @@ def names(value: Any) -> tuple[str, ...]:
     """The file names ``bibliography`` gives (a name or a list of them)."""
     listed = value if isinstance(value, list) else [value] if value is not None else []
     return tuple(name.strip() for name in listed if isinstance(name, str) and name.strip())
+
+
+def missing(value: Any, article_dir: Path) -> tuple[str, ...]:
+    """The files ``bibliography`` names that are not in the article's folder."""
+    def found(name: str) -> bool:
+        try:
+            return (article_dir / name).is_file()
+        except (OSError, ValueError):  # a NUL byte, a name too long
+            return False
+    return tuple(name for name in names(value) if not found(name))
 
 
 def file_items(value: Any, article_dir: Path, path: Path, line: int,
@@ -103,7 +124,10 @@ def _read(name: str, article_dir: Path, path: Path, line: int,
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(path, f"the bibliography '{name}' cannot be read as UTF-8 text ({exc})", line, 1) from None
     if suffix in PANDOC_FORMATS:
+        text = JOURNAL_MACRO.sub(lambda m: "{" + JOURNAL_MACROS[m.group(1)] + "}", text)
         data: Any = pandoc.run(["-f", PANDOC_FORMATS[suffix], "-t", "csljson"], text, path, line)
+        if isinstance(data, list):
+            data = _finish_bibtex([item for item in data if isinstance(item, dict)])
     elif suffix == ".json":
         try:
             data = json.loads(text)
@@ -119,3 +143,35 @@ def _read(name: str, article_dir: Path, path: Path, line: int,
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise SourceError(path, f"the bibliography '{name}' holds no list of references", line, 1)
     return [dict(item) for item in data]
+
+
+def _finish_bibtex(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What Pandoc's BibTeX reader leaves for its citeproc: ``and others`` as the marker of a
+    list cut short, and ``$...$`` in titles as math, which is written here in Unicode."""
+    for item in items:
+        for role in ("author", "editor"):
+            people = item.get(role)
+            if isinstance(people, list) and people and people[-1] == {"literal": "others"}:
+                item[role] = [*people[:-1], citations.ET_AL]
+    places = [(item, name) for item in items for name in TEXT_FIELDS
+              if isinstance(item.get(name), str) and INLINE_MATH.search(item[name])]
+    formulas = sorted({m.group(1) for item, name in places for m in INLINE_MATH.finditer(item[name])})
+    if formulas:
+        unicode = _math_as_text(formulas)
+        for item, name in places:
+            item[name] = INLINE_MATH.sub(lambda m: unicode.get(m.group(1), m.group(0)), item[name])
+    return items
+
+
+def _math_as_text(formulas: list[str]) -> dict[str, str]:
+    """TeX formulas as Pandoc's plain-text writer gives them (``\\nabla\\cdot B`` is "∇ ⋅ B"),
+    in one run; a formula it cannot write stays TeX."""
+    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": "InlineMath"}, tex]}]} for tex in formulas]
+    try:
+        done = pandoc.write(blocks, ["-t", "plain", "--wrap=none"])
+    except (subprocess.TimeoutExpired, pandoc.PandocMissing):
+        return {}
+    written = done.stdout.decode("utf-8", "replace").strip().split("\n\n")
+    if done.returncode != 0 or len(written) != len(formulas):
+        return {}
+    return {tex: " ".join(text.split()) for tex, text in zip(formulas, written, strict=True) if "\\" not in text}

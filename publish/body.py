@@ -85,6 +85,20 @@ class Links:
     lang: str
     expand_raw: Callable[[dict[str, Any]], list[dict[str, Any]] | None]  # raw LaTeX figure/table -> blocks
     formulas: dict[tuple[str, bool], mathml.Converted] = field(default_factory=dict)  # (TeX, display) -> MathML
+    cited_keys: frozenset[str] = frozenset()  # every key the article cites, for a message naming all unknown ones
+    missing_files: tuple[str, ...] = ()  # bibliography files that are not there: why keys are unknown
+
+    def unknown_key_message(self, key: str) -> str:
+        """Why ``@key`` resolves to nothing, with every other unknown key, so one build names them all."""
+        known = ", ".join(sorted(self.known_keys)) or "none"
+        message = f"unknown citation key '@{key}' (known keys: {known})"
+        others = sorted(k for k in self.cited_keys - {key} - set(self.numbers) if not crossrefs.CROSSREF_KEY.match(k))
+        if others:
+            shown = ", ".join(f"@{k}" for k in others[:8]) + (", ..." if len(others) > 8 else "")
+            message += f"; {len(others)} other key{'s' if len(others) > 1 else ''} cited are unknown too: {shown}"
+        if self.missing_files:
+            message += f"; the bibliography '{self.missing_files[0]}' is not in the article's folder"
+        return message
 
 
 class BodyTranslator:
@@ -146,7 +160,7 @@ class BodyTranslator:
         if kind == "Header":
             level, attr, inlines = content
             title = self.inlines(inlines)
-            heading = Heading(self.heading_id(plain_text(title)), line, level, title)
+            heading = Heading(self.heading_id(plain_text(title, notes=False)), line, level, title)
             self.anchor(crossrefs.attr_id(attr) + crossrefs.labels_in(inlines), heading.id)
             yield heading
         elif kind in ("Para", "Plain"):
@@ -513,9 +527,8 @@ class BodyTranslator:
         for item in flattened_citations(items):
             key = item["citationId"]
             if key not in self.links.numbers:
-                known = ", ".join(sorted(self.links.known_keys)) or "none"
                 at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
-                raise self.fail(at_key, f"unknown citation key '@{key}' (known keys: {known})")
+                raise self.fail(at_key, self.links.unknown_key_message(key))
             keys.append(key)
             prefix = self.text_only(item["citationPrefix"])
             suffix = self.text_only(item["citationSuffix"]).strip(" ,;")

@@ -26,6 +26,7 @@ URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 # A trailing "et al." author says the source lists only the first authors; CSL has no such
 # marker, so it is kept out of citeproc and written after the names, as the source gives it.
 ET_AL = {"literal": "et al."}
+NON_BREAKING_HYPHEN = "\u2011"
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def _format(csl_items: list[dict[str, Any]], style: CitationStylesStyle) -> tupl
         for item in csl_items:
             bib.register(CslCitation([CitationItem(item["id"])]))
         bib.sort()
-        return list(bib.keys), [str(entry) for entry in bib.bibliography()]
+        return list(bib.keys), [str(entry).replace(NON_BREAKING_HYPHEN, "-") for entry in bib.bibliography()]
 
 
 def _formats(item: dict[str, Any], style: CitationStylesStyle) -> bool:
@@ -182,10 +183,28 @@ def _for_citeproc(item: dict[str, Any]) -> dict[str, Any]:
     authors = item.get("author")
     if authors and authors[-1] == ET_AL:
         item["author"] = authors[:-1]
+    for role in ("author", "editor", "translator"):
+        for person in item.get(role) or ():
+            if isinstance(person, dict) and isinstance(person.get("given"), str):
+                person["given"] = _given_for_citeproc(person["given"])
     for field in ("volume", "issue", "page", "number"):
         if field in item:
             item[field] = str(item[field])
     return item
+
+
+def _given_for_citeproc(given: str) -> str:
+    """citeproc-py cannot make an initial of a word in lower case ("Chi-kwan" gives "C.-. kwan .",
+    "ana" gives ". ana ."). A hyphenated name with such a part is one word to it (joined by a
+    non-breaking hyphen, put back after formatting), as Pandoc initials it ("C."), and a lone
+    lower-case word starts with its capital."""
+    words = []
+    for word in given.split(" "):
+        parts = word.split("-")
+        if len(parts) > 1 and any(part[:1].islower() for part in parts[1:]):
+            word = NON_BREAKING_HYPHEN.join(parts)
+        words.append(word[:1].upper() + word[1:] if word[:1].islower() else word)
+    return " ".join(words)
 
 
 def _append_et_al(text: str) -> str:

@@ -440,9 +440,11 @@ def block_inlines(blocks: tuple[Block, ...]) -> Iterator[Inline]:
             stack.extend(node.children)
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The visible text of inline nodes, as a reader sees it."""
-    return "".join(text for text, _ in text_pieces(inlines))
+def plain_text(inlines: tuple[Inline, ...], *, notes: bool = True) -> str:
+    """The visible text of inline nodes, as a reader sees it; without the note numbers when
+    ``notes`` is false (a heading's id, the audio's transcript: the number would stick to the
+    word before it, "ABM4ALL1")."""
+    return "".join(text for text, is_note in text_pieces(inlines) if notes or not is_note)
 
 
 def text_pieces(inlines: Iterable[Inline]) -> Iterator[tuple[str, bool]]:

@@ -118,8 +118,9 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     formulas = mathml.formulas_in([body_ast, disclaimer_ast])
     converted = mathml.convert([(crossrefs.resolve_in_math(tex, labels, meta.lang), display)
                                 for tex, display in formulas])
+    missing = bibliography.missing(front.data.get("bibliography"), article_dir)
     links = Links(numbers, citations.in_text_authors(items), tuple(all_keys), labels, meta.lang, expand_raw,
-                  dict(zip(formulas, converted, strict=True)))
+                  dict(zip(formulas, converted, strict=True)), frozenset(cited), missing)
 
     def translator(text: str, first_line: int, prefix: str, fixed: bool) -> BodyTranslator:
         return BodyTranslator(path, SourcePlaces(text, first_line, fixed), prefix, used_ids.unique,

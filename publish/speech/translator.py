@@ -147,8 +147,8 @@ class _Script:
         if isinstance(block, Heading):
             if block.level == 2:
                 self.next_chapter = plain_text(block.children)
-            yield self.segment(block.id, _end_sentence(self.speak(block.children)), plain_text(block.children),
-                               PAUSE_SECTION)
+            yield self.segment(block.id, _end_sentence(self.speak(block.children)),
+                               plain_text(block.children, notes=False), PAUSE_SECTION)
         elif isinstance(block, ListBlock):
             yield from self.list_segments(block)
         elif isinstance(block, BlockQuote):
@@ -323,13 +323,13 @@ def _is_definition_list(block: ListBlock) -> bool:
 def caption_of(block: Block) -> str:
     """A block's written text, for the transcript."""
     if isinstance(block, Paragraph | Heading):
-        return plain_text(block.children)
+        return plain_text(block.children, notes=False)
     if isinstance(block, Figure):
-        return " ".join(p for p in (block.alt, plain_text(block.caption)) if p)
+        return " ".join(p for p in (block.alt, plain_text(block.caption, notes=False)) if p)
     if isinstance(block, Table):
-        cells = [plain_text(c.children) for c in block.header]
-        cells += [plain_text(c.children) for row in block.rows for c in row]
-        caption = plain_text(block.caption)
+        cells = [plain_text(c.children, notes=False) for c in block.header]
+        cells += [plain_text(c.children, notes=False) for row in block.rows for c in row]
+        caption = plain_text(block.caption, notes=False)
         return (f"{caption} " if caption else "") + " | ".join(cells)
     if isinstance(block, CodeBlock):
         return block.text

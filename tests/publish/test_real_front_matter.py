@@ -195,3 +195,29 @@ def test_voice_and_read_dois_are_read_into_the_metadata(write_article: WriteArti
     assert (meta.voice, meta.voice_line, meta.read_dois) == ("piper:en_US-joe-medium", 4, True)
     with pytest.raises(SourceError, match=r":5:1: 'read-dois' must be true or false"):
         read_article(write_article('title: "T"\nlang: en\nvoice: espeak\nread-dois: "yes"'))
+
+
+def test_what_pandocs_bibtex_reader_leaves_is_done(write_article: WriteArticle) -> None:
+    """As ADS and real papers write them: AAS journal macros, math in a title, `and others`, and
+    given names citeproc-py cannot make initials of."""
+    path = write_article(raw="---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\nText [@eht; @chan].\n",
+                         folder="a")
+    (path.parent / "refs.bib").write_text(
+        "@article{eht, author = {Akiyama, Kazunori and Chan, Chi-kwan and others},\n"
+        "  title = {The $\\nabla\\cdot B=0$ constraint}, journal = {\\apjl}, year = 2019, volume = 875}\n"
+        "@article{chan, author = {de Souza, ana-maria}, title = {Gas}, journal = \\mnras, year = 2020}\n",
+        encoding="utf-8")
+    texts = [plain_text(r.children) for r in read_article(path).references]
+    assert texts[0] == ("Akiyama, K., & Chan, C. et al. (2019). The ∇ ⋅ B = 0 constraint. "
+                        "The Astrophysical Journal Letters, 875.")
+    assert "Monthly Notices of the Royal Astronomical Society" in texts[1] and ", A. " in texts[1]
+
+
+def test_an_unknown_key_names_every_other_unknown_key_and_a_missing_file(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\nbibliography: [refs.bib, gone.bib]\n---\n\n"
+                         "Text [@a; @b] and @c, in @fig:x too.\n", folder="a")
+    (path.parent / "refs.bib").write_text("@book{z, title = {Z}, year = 2000}\n", encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        read_article(path)
+    assert str(info.value) == (f"{path}:7:7: unknown citation key '@a' (known keys: z); 2 other keys cited are "
+                               "unknown too: @b, @c; the bibliography 'gone.bib' is not in the article's folder")

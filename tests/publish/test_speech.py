@@ -13,9 +13,11 @@ from publish.reader import read_article
 from publish.renderer import RenderContext, Settings
 from publish.speech import normalise, segments, spell_doi
 from publish.speech.script import plain
+from tests.publish.conftest import WriteArticle
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "source" / "gut-barrier" / "article.md"
+REFS_DIV = ROOT / "tests" / "fixtures" / "refs-div" / "paper.md"
 GOLDEN = ROOT / "tests" / "golden" / "gut-barrier.speech.txt"
 
 
@@ -115,3 +117,16 @@ def test_a_table_is_heard_and_read_with_its_caption() -> None:
     document = read_article(ROOT / "tests" / "fixtures" / "pandoc-markdown" / "article.md")
     (grid,) = [s for s in segments(document) if s.caption.startswith("Table 2: A grid table.")]
     assert grid.text == "Table 2, A grid table: 2 columns, 2 rows. Bananas: Price $1.34. Oranges: Price $2.10."
+
+
+def test_the_transcript_leaves_out_note_numbers(write_article: WriteArticle) -> None:
+    """The audio does not say them, and in the transcript they stick to a word: "ABM4ALL1"."""
+    path = write_article(body="\n## We thank ABM4ALL[^2]\n\nWe thank ABM4ALL.[^1]\n\n[^1]: A group.\n[^2]: Them.\n")
+    captions = {s.id: s.caption for s in segments(read_article(path))}
+    assert captions["p-1"] == "We thank ABM4ALL."
+    assert captions["we-thank-abm4all"] == "We thank ABM4ALL"  # the heading's id is Pandoc's too
+
+
+def test_the_appendix_is_read_after_the_references() -> None:
+    chapters = [s.chapter for s in segments(read_article(REFS_DIV)) if s.chapter]
+    assert chapters[-2:] == ["References", "Appendix: the drift correction"]
