@@ -24,7 +24,8 @@ FLAGS = {"corresponding": ("corresponding",), "equal_contrib": ("equal-contrib",
 
 
 # LaTeX that JOSS authors put in names and affiliations for their PDF: a line break goes (every
-# edition sets its own lines), an escaped character stays as the character.
+# edition sets its own lines), an escaped character stays as the character, and dashes are
+# Pandoc's (smart typography: "Urbana--Champaign" has an en dash).
 LATEX_BREAK = re.compile(r"\\(?:linebreak|newline|break)\b|\\\\")
 LATEX_ESCAPE = re.compile(r"\\([&%$#_])")
 
@@ -32,6 +33,7 @@ LATEX_ESCAPE = re.compile(r"\\([&%$#_])")
 def _text(value: Any) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         text = LATEX_ESCAPE.sub(r"\1", LATEX_BREAK.sub(" ", str(value)))
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
         return " ".join(text.replace("{", "").replace("}", "").split())  # BibTeX braces protect case only
     return ""
 

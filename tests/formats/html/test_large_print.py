@@ -100,3 +100,19 @@ def test_page_is_self_contained(built: tuple[Document, Path]) -> None:
     outside = [s[:40] for s in sources if not s.startswith("data:")]
     assert sources and not outside, outside
     assert "<script" not in markup
+
+
+def test_the_byline_says_who_is_the_corresponding_author(tmp_path: Path) -> None:
+    """JOSS marks them with `corresponding: true` or a note in the name, and one equal
+    contributor means the first two; the dashes of an affiliation are Pandoc's ("Urbana--Champaign")."""
+    source = tmp_path / "paper" / "paper.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: T\nlang: en\nauthors:\n  - name: Ann Lee^[Corresponding author]\n"
+                      "    affiliation: 1\n  - name: Bo Chan\n    equal-contrib: true\n    affiliation: 1\n"
+                      "affiliations:\n  - name: University of Illinois at Urbana--Champaign\n    index: 1\n"
+                      "---\n\nText.\n", encoding="utf-8")
+    _, page = build(source, tmp_path / "out")
+    html = page.read_text(encoding="utf-8")
+    assert ("Ann Lee<sup>1</sup> (corresponding author; equal contribution), "
+            "Bo Chan<sup>1</sup> (equal contribution)</p>") in html
+    assert "<li>University of Illinois at Urbana\u2013Champaign</li>" in html
