@@ -40,6 +40,14 @@ _PLACING = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
 _FAILED = re.compile(r"^\[WARNING\] Could not convert TeX math (.*?), rendering as TeX:\n(.*?)(?=^\[|\Z)",
                      re.S | re.M)
 _DIV = re.compile(r'<div id="f(\d+)">\s*(.*?)\s*</div>', re.S)
+# Macros of LaTeX and its common packages that Pandoc's TeX reader (texmath) does not know, as
+# ones it does: real papers write \hbox{, for each } and \argmin, and lost the whole formula.
+_STAND_INS = [(re.compile(pattern), replacement) for pattern, replacement in (
+    (r"\\hbox(?![A-Za-z])", r"\\mbox"), (r"\\textup(?![A-Za-z])", r"\\textrm"),
+    (r"\\rm(?![A-Za-z])", r"\\mathrm"), (r"\\mathbbm(?![A-Za-z])", r"\\mathbb"),
+    (r"\\(arg\s?min|arg\s?max)(?![A-Za-z])", r"\\operatorname*{\1}"),
+    (r"\\(?:vspace|vskip)\*?\s*\{[^{}]*\}", ""), (r"\\(?:boldmath|unboldmath)(?![A-Za-z])", ""),
+)]
 TIMEOUT_S = 20.0
 MAX_DEPTH = 16
 
@@ -85,6 +93,14 @@ def without_placing(tex: str) -> str:
     return _PLACING.sub("", tex).strip()
 
 
+def for_pandoc(tex: str) -> str:
+    """The formula with stand-ins for the macros Pandoc does not know, without label and tag."""
+    tex = without_placing(tex)
+    for pattern, replacement in _STAND_INS:
+        tex = pattern.sub(replacement, tex)
+    return tex
+
+
 def convert(formulas: list[tuple[str, bool]]) -> list[Converted]:
     """MathML for each (TeX, display) pair, in order. A formula nested deeper than any real one
     is not given to Pandoc, whose time grows exponentially with nested scripts (25 levels of
@@ -98,7 +114,7 @@ def convert(formulas: list[tuple[str, bool]]) -> list[Converted]:
     if not formulas:
         return []
     blocks = [{"t": "Div", "c": [[f"f{index}", [], []], [{"t": "Plain", "c": [
-        {"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, without_placing(tex)]}]}]]}
+        {"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, for_pandoc(tex)]}]}]]}
         for index, (tex, display) in enumerate(formulas)]
     try:
         done = pandoc.write(blocks, ["-t", "html5", "--mathml"], TIMEOUT_S)

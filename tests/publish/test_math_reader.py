@@ -73,6 +73,16 @@ def test_macros_are_applied_and_their_definitions_vanish(write_article: WriteArt
     assert "ℝ" in math.mathml and "newcommand" not in to_json(document)
 
 
+def test_macros_pandoc_lacks_have_stand_ins(write_article: WriteArticle) -> None:
+    """As real papers write them (SpectroMap's \\hbox lost its whole display formula)."""
+    body = ("\n$$ \\max_k T_k \\hbox{, per each } i. $$\n\nThen ${\\rm d}x$, $\\mathbbm{1}$, $\\argmin_x f$, "
+            "$\\textup{a}$ and $\\vspace{2pt}\\boldmath y$.\n")
+    document = read(write_article, body)
+    formulas = {n.tex.split()[0]: n for n in block_inlines(document.body) if isinstance(n, Math)}
+    assert len(formulas) == 6 and all(f.mathml for f in formulas.values()) and not document.warnings
+    assert "per each" in formulas["\\max_k"].spoken and "argmin" in formulas["\\argmin_x"].mathml
+
+
 def test_undefined_macro_is_a_warning_that_names_it(write_article: WriteArticle) -> None:
     path = write_article(body="\nA formula $\\foo{x} + 1$ here.\n")
     document = read_article(path)
