@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from publish.language import primary
 from publish.pandoc_ast import walk
 
 LABEL = re.compile(r"\\label\{([^{}]+)\}")
@@ -184,7 +185,7 @@ def reference_text(target: Target, lang: str, command: str = "autoref") -> str:
         return str(target.number)
     if command == "eqref":
         return f"({target.number})"
-    names = NAMES.get(lang.split("-")[0].lower(), NAMES["en"])
+    names = NAMES.get(primary(lang), NAMES["en"])
     return f"{names.get(target.kind, target.kind.title())} {target.number}"
 
 
@@ -192,5 +193,5 @@ def caption_prefix(kind: str, number: int, lang: str, caption_text: str) -> str:
     """ "Figure 2: " before a caption, unless the author wrote the number in it already."""
     if not caption_text or NUMBERED_CAPTION.match(caption_text):
         return ""
-    names = NAMES.get(lang.split("-")[0].lower(), NAMES["en"])
+    names = NAMES.get(primary(lang), NAMES["en"])
     return f"{names[kind]} {number}: "

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from publish import crossrefs
+from publish.language import primary
 from publish.math.markup import mathml_markup
 from publish.model import Document, Equation, Link, Math, Text, headings_in, plain_text
 
@@ -64,7 +65,7 @@ def url_pieces(link: Link) -> list[str]:
 
 def equation_name(equation: Equation, lang: str) -> str:
     """What a screen reader calls an equation's box: "Equation 2", or "Equation" unnumbered."""
-    name = crossrefs.NAMES.get(lang.split("-")[0].lower(), crossrefs.NAMES["en"])["equation"]
+    name = crossrefs.NAMES.get(primary(lang), crossrefs.NAMES["en"])["equation"]
     return f"{name} {equation.number}" if equation.number else name
 
 

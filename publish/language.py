@@ -20,6 +20,11 @@ def _identifier() -> Any:
     return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
+def primary(tag: str) -> str:
+    """The language of a BCP 47 tag without its region or script: "en-GB" and "en_US" are "en"."""
+    return tag.strip().replace("_", "-").split("-")[0].lower()
+
+
 def detect(text: str) -> tuple[str, float]:
     """The ISO 639-1 code of the text's language and how sure the identifier is (0 to 1)."""
     sample = " ".join(text.split())[:SAMPLE_CHARACTERS]

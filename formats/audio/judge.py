@@ -15,6 +15,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from publish.language import primary
+
 # A clip whose peak stays below this is treated as "no speech came out".
 SILENT_PEAK: Final = 10 ** (-40 / 20)
 DEFAULT_RATE_WPM: Final = 165
@@ -98,4 +100,4 @@ NOTICES: Final = {
 
 def notice_for(language: str) -> str | None:
     """The notice in a BCP-47 language's base language, or None (then silence)."""
-    return NOTICES.get(language.strip().replace("_", "-").lower().split("-")[0])
+    return NOTICES.get(primary(language))

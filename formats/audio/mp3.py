@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from mutagen import id3 as _mutagen_id3
 
+from publish.language import primary as language_primary
 from publish.speech import SpeechSegment
 
 # mutagen's frame constructors are untyped; going through Any keeps --strict quiet
@@ -301,7 +302,7 @@ _ISO639_2: Final = {
 
 def iso639_2(language: str) -> str:
     """ISO 639-2 code for a BCP-47 tag: "en-GB" -> "eng"; "und" when not known."""
-    primary = language.strip().replace("_", "-").split("-")[0].lower()
+    primary = language_primary(language)
     if len(primary) == 3 and primary.isalpha():
         return primary
     return _ISO639_2.get(primary, "und")

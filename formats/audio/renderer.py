@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 from collections.abc import Iterator
 
 from publish.model import Document, Heading, Paragraph, SourceWarning, plain_text, walk_blocks
 from publish.renderer import RenderContext, Rendition
+from publish.speech import SpeechSegment
 from publish.speech import segments as speech_segments
+
+RUN_GAP_S = 0.06  # between words in one language and the next, as a speaker switching would leave
 
 
 class AudioRenderer:
@@ -30,11 +35,13 @@ class AudioRenderer:
     def render(self, document: Document, context: RenderContext) -> Rendition:
         # Imported here, not at the top: listing the editions (every build does) should not
         # pay for numpy, soxr and lameenc.
+        import numpy as np
+
         from formats.epub.cover import make_cover
 
         from .cache import PartCache, SpeechCache
         from .choice import voice_for
-        from .engine import SegmentAudio, SynthesisError, shared
+        from .engine import SAMPLE_RATE, SegmentAudio, SynthesisError, VoiceSettings, shared
         from .mp3 import Mp3Metadata, chapters_for, tag_mp3
         from .places import block_lines, unspoken
         from .track import build_track
@@ -51,15 +58,33 @@ class AudioRenderer:
         warnings: list[SourceWarning] = [voice_warning] if voice_warning else []
         lines = block_lines(document)
 
+        @functools.cache
+        def speaker(lang: str) -> tuple[VoiceSettings, SpeechCache | None]:
+            """The voice for a language ("": the article's): the same engine's if it has one,
+            else the default engine's."""
+            if not lang:
+                return voice, cache
+            settings = choose(voice.engine, lang, voice.rate).settings
+            return settings, SpeechCache(context.cache_dir, settings) if context.cache_dir is not None else None
+
+        def said_in_turn(segment: SpeechSegment, lang: str) -> SegmentAudio:
+            """A segment with words in another language: each run by its language's voice, as one clip."""
+            parts = [next(shared(speaker(run_lang or lang)[0]).clips(
+                [dataclasses.replace(segment, text=words, runs=())], speaker(run_lang or lang)[1]))
+                for run_lang, words in segment.runs]
+            gap = np.zeros(round(RUN_GAP_S * SAMPLE_RATE), dtype=np.float32)
+            samples = np.concatenate([piece for part in parts for piece in (part.samples, gap)][:-1])
+            own = [part for (run_lang, _), part in zip(segment.runs, parts, strict=True) if not run_lang]
+            return SegmentAudio(segment.id, samples, SAMPLE_RATE, (own or parts)[0].voice,
+                                "; ".join(part.problem for part in parts if part.problem))
+
         def spoken() -> Iterator[SegmentAudio]:
-            # Runs of segments in one language: a block in another language is said by a voice
-            # of that language (the same engine's if it has one, else the default engine's).
+            # Runs of segments in one language: a block in another language is said by a voice of it.
             for lang, run in itertools.groupby(segments, key=lambda segment: segment.lang):
-                speaker, store = voice, cache
-                if lang:
-                    speaker = choose(voice.engine, lang, voice.rate).settings
-                    store = SpeechCache(context.cache_dir, speaker) if context.cache_dir is not None else None
-                for clip in shared(speaker).clips(list(run), store):
+                speaks, store = speaker(lang)
+                for segment in run:
+                    clip = (said_in_turn(segment, lang) if segment.runs
+                            else next(shared(speaks).clips([segment], store)))
                     if not lang:
                         voices.append(clip.voice)
                     if clip.problem:

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from PIL import Image
 
 from formats.epub.book import BookMeta, Overlay, PageBreak, Part, TocEntry
+from publish import language
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -91,7 +92,7 @@ _LABELS: dict[str, tuple[str, str, str, str]] = {
 
 
 def _labels(lang: str) -> _Labels:
-    primary = lang.split("-")[0].lower()
+    primary = language.primary(lang)
     if primary in _LABELS:
         return _Labels(*_LABELS[primary])
     return _Labels(*_LABELS["en"], lang="en")

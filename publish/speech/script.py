@@ -22,7 +22,8 @@ def plain(segments: Sequence[SpeechSegment]) -> str:
 
 def ssml(segments: Sequence[SpeechSegment], lang: str) -> str:
     """The script as an SSML 1.1 document: each segment a paragraph opened by a mark named after
-    its id, its pause a break before it, a chapter's title in a comment."""
+    its id, its pause a break before it, a chapter's title in a comment, a block or words in
+    another language in ``<lang>``."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<speak version="1.1" xmlns="{SSML_NAMESPACE}" xml:lang={quoteattr(lang or "und")}>']
     for segment in segments:
@@ -30,7 +31,11 @@ def ssml(segments: Sequence[SpeechSegment], lang: str) -> str:
             lines.append(f'  <break time="{round(segment.pause_before * 1000)}ms"/>')
         if segment.chapter:
             lines.append(f"  <!-- chapter: {_comment(segment.chapter)} -->")
-        lines.append(f"  <p><mark name={quoteattr(segment.id)}/>{escape(segment.text)}</p>")
+        said = " ".join(f"<lang xml:lang={quoteattr(run_lang)}>{escape(words)}</lang>" if run_lang else escape(words)
+                        for run_lang, words in segment.runs) or escape(segment.text)
+        if segment.lang:
+            said = f"<lang xml:lang={quoteattr(segment.lang)}>{said}</lang>"
+        lines.append(f"  <p><mark name={quoteattr(segment.id)}/>{said}</p>")
     lines.append("</speak>")
     return "\n".join(lines) + "\n"
 

@@ -15,7 +15,10 @@ from collections.abc import Callable
 from publish.speech.words import Words, words_for
 
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never spoken, dropped from any source text
-_MARKS = re.compile(f"[{OPEN}{CLOSE}]")
+# Around words in another language ([mot]{lang=fr}): OTHER_LANGUAGE, the tag, IN, the words, BACK.
+OTHER_LANGUAGE, IN, BACK = "\ue002", "\ue003", "\ue004"
+_MARKS = re.compile(f"[{OPEN}{CLOSE}{OTHER_LANGUAGE}{IN}{BACK}]")
+_LANGUAGE_MARK = re.compile(f"{OTHER_LANGUAGE}([^{IN}]*){IN}|{BACK}")
 _PROTECTED = re.compile(f"{OPEN}(.*?){CLOSE}", re.S)
 
 Piece = tuple[str, bool]  # a stretch of text, and whether a rule has claimed it
@@ -30,6 +33,36 @@ def clean(text: str) -> str:
 def protect(text: str) -> str:
     """Words no rule may change."""
     return OPEN + clean(text) + CLOSE
+
+
+def in_language(lang: str, spoken: str) -> str:
+    """Words said in another language's voice, marked for ``language_runs``."""
+    return f"{OTHER_LANGUAGE}{lang}{IN}{spoken}{BACK}"
+
+
+def language_runs(text: str, lang: str) -> list[tuple[str, str]]:
+    """The text as (language, words) runs, where ``in_language`` marked a change (nested marks
+    too); a run of punctuation only stays with the words before it, in their voice."""
+    runs: list[tuple[str, str]] = []
+    stack = [lang]
+    last = 0
+
+    def add(words: str) -> None:
+        if runs and (runs[-1][0] == stack[-1] or not any(c.isalnum() for c in words)):
+            runs[-1] = (runs[-1][0], runs[-1][1] + words)
+        elif words:
+            runs.append((stack[-1], words))
+
+    for mark in _LANGUAGE_MARK.finditer(text):
+        add(text[last:mark.start()])
+        if mark.group(0) == BACK:
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            stack.append(mark.group(1))
+        last = mark.end()
+    add(text[last:])
+    return [(run_lang, words) for run_lang, words in runs if words.strip()]
 
 
 def normalise(text: str, lang: str = "en") -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from publish.crossrefs import NAMES
+from publish.language import primary
 from publish.model import (
     Abbreviation,
     Block,
@@ -43,7 +44,15 @@ from publish.model import (
 )
 from publish.renderer import Settings
 from publish.speech.references import speak_reference
-from publish.speech.spoken_text import clean, code_words, inline_code_words, normalise, protect
+from publish.speech.spoken_text import (
+    clean,
+    code_words,
+    in_language,
+    inline_code_words,
+    language_runs,
+    normalise,
+    protect,
+)
 from publish.speech.words import LANGUAGE_NAMES, Words, words_for
 
 PAUSE_SECTION = 1.4  # before a heading: the listener hears the structure
@@ -60,6 +69,9 @@ class SpeechSegment:
     chapter: str | None  # title of an ID3 chapter that starts at this segment, else None
     pause_before: float  # seconds of silence before this segment
     lang: str = ""  # the language it is said in, where not the article's (a ::: {lang=de} block)
+    # Where words within it are in another language ([mot]{lang=fr}): the text as runs of
+    # (language, words), each said by a voice of its language; "" is the segment's own.
+    runs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,8 +111,13 @@ class _Script:
 
     def segment(self, id: str, text: str, caption: str, pause: float) -> SpeechSegment:
         chapter, self.next_chapter = self.next_chapter, None
-        return SpeechSegment(id, normalise(text, self.lang), caption, chapter, pause,
-                             self.lang if self.lang != self.doc.meta.lang else "")
+        own = self.lang if self.lang != self.doc.meta.lang else ""
+        written = language_runs(text, self.lang)
+        if all(lang == self.lang for lang, _ in written):
+            return SpeechSegment(id, normalise(text, self.lang), caption, chapter, pause, own)
+        runs = [(lang, normalise(words, lang)) for lang, words in written]
+        return SpeechSegment(id, " ".join(words for _, words in runs), caption, chapter, pause, own,
+                             tuple(("" if lang == self.lang else lang, words) for lang, words in runs))
 
     def run(self) -> Iterator[SpeechSegment]:
         meta = self.doc.meta
@@ -197,6 +214,11 @@ class _Script:
                 out.append(inline_code_words(node.text, self.lang))
             elif isinstance(node, LineBreak):
                 out.append(", ")
+            elif isinstance(node, LanguageSpan) and primary(node.lang) != primary(self.lang):
+                outer = self.lang, self.words
+                self.lang, self.words = node.lang, words_for(node.lang)
+                out.append(in_language(node.lang, self.speak(node.children)))
+                self.lang, self.words = outer
             elif isinstance(node, Emphasis | Strong | Styled | LanguageSpan | Link):
                 out.append(self.speak(node.children))
             elif isinstance(node, Citation):

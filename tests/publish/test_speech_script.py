@@ -142,6 +142,18 @@ def test_ssml_holds_the_script_escaped() -> None:
     assert comments == [" chapter: A & B ", " chapter: Chapter - - two-  "]
 
 
+def test_ssml_marks_each_language_it_changes_to() -> None:
+    script = [SpeechSegment("p-1", "Ein Satz.", "", None, 0.0, "de"),
+              SpeechSegment("p-2", "We say c'est la vie & go.", "", None, 0.0, "",
+                            (("", "We say"), ("fr", "c'est la vie"), ("", "& go.")))]
+    root = parse_ssml(ssml(script, "en"))
+    first, second = root.findall(f"{{{SSML_NAMESPACE}}}p")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert [(e.get(lang), e.text) for e in first.iter(f"{{{SSML_NAMESPACE}}}lang")] == [("de", "Ein Satz.")]
+    assert [(e.get(lang), e.text) for e in second.iter(f"{{{SSML_NAMESPACE}}}lang")] == [("fr", "c'est la vie")]
+    assert "".join(second.itertext()) == "We say c'est la vie & go."
+
+
 def test_script_command_writes_text_or_ssml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     document = read_article(PROSE)
     assert main(["script", str(PROSE.parent), "--out", str(tmp_path / "s.txt")]) == 0

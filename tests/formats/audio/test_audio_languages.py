@@ -1,4 +1,5 @@
-"""A block in another language than the article's is said by a voice of that language."""
+"""A block, or words in a sentence, in another language than the article's are said by a voice
+of that language."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ An English paragraph comes first.
 Ein Absatz auf Deutsch, mit 3 Zahlen.
 :::
 
-And English again.
+And English again, with [la vie en rose, 3 fois]{lang=fr} in French.
 """
 
 
@@ -30,7 +31,15 @@ def test_a_german_block_is_a_german_segment(tmp_path: Path) -> None:
     (tmp_path / "article.md").write_text(ARTICLE, encoding="utf-8")
     said = {s.caption: s.lang for s in segments(read_article(tmp_path / "article.md"))}
     assert said["Ein Absatz auf Deutsch, mit 3 Zahlen."] == "de"
-    assert said["An English paragraph comes first."] == "" and said["And English again."] == ""
+    assert said["An English paragraph comes first."] == ""
+
+
+def test_french_words_in_an_english_sentence_are_a_french_run(tmp_path: Path) -> None:
+    (tmp_path / "article.md").write_text(ARTICLE, encoding="utf-8")
+    mixed = next(s for s in segments(read_article(tmp_path / "article.md")) if s.runs)
+    assert mixed.lang == "" and mixed.caption == "And English again, with la vie en rose, 3 fois in French."
+    assert mixed.runs == (("", "And English again, with"), ("fr", "la vie en rose, 3 fois"), ("", "in French."))
+    assert mixed.text == "And English again, with la vie en rose, 3 fois in French."
 
 
 def test_the_german_block_is_spoken_by_a_german_voice(tmp_path: Path) -> None:
@@ -43,9 +52,14 @@ def test_the_german_block_is_spoken_by_a_german_voice(tmp_path: Path) -> None:
                                Settings(source_date_epoch=1700000000), options=Options(cache=cache))
     assert outcome.ok, outcome.error
     german = next(s for s in segments(document) if s.lang == "de")
-    english = next(s for s in segments(document) if not s.lang and s.id != "title")
+    english = next(s for s in segments(document) if not s.lang and s.id != "title" and not s.runs)
     german_voice = choose("espeak", "de", 165).settings
     english_voice = choose("espeak", "en", 165).settings
     assert SpeechCache(cache, german_voice).get(german.text) is not None
     assert SpeechCache(cache, english_voice).get(german.text) is None
     assert SpeechCache(cache, english_voice).get(english.text) is not None
+    mixed = next(s for s in segments(document) if s.runs)
+    french_voice = choose("espeak", "fr", 165).settings
+    assert SpeechCache(cache, french_voice).get("la vie en rose, 3 fois") is not None
+    assert SpeechCache(cache, english_voice).get("in French.") is not None
+    assert SpeechCache(cache, english_voice).get(mixed.text) is None  # never the whole in English
