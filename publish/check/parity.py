@@ -170,9 +170,12 @@ def match_items(items: Sequence[Item], text: str, *, loose_numbers: bool = False
         pattern = _pattern(item, loose_numbers)
         found = [m.start() for m in pattern.finditer(haystack)]
         positions.append(found[:200])
-    in_order: set[int] = set()
+    # A text of one or two characters (a table cell "C", "12") occurs everywhere: where it
+    # stands says nothing of the order, and its first 200 places may all come before it.
+    placeless = {i for i, item in enumerate(items) if len(squash(item.text)) <= 2}
+    in_order: set[int] = set(placeless)
     for group in GROUPS:
-        indices = [i for i, item in enumerate(items) if item.group == group]
+        indices = [i for i, item in enumerate(items) if item.group == group and i not in placeless]
         in_order |= _longest_in_order(indices, positions)
     return [Match(item, "missing" if not positions[i] else "found" if i in in_order else "out of order")
             for i, item in enumerate(items)]
