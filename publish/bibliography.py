@@ -32,7 +32,7 @@ JOURNAL_MACROS: dict[str, str] = {
     if not name.startswith("_")}
 JOURNAL_MACRO = re.compile(r"\\(" + "|".join(sorted(JOURNAL_MACROS, key=len, reverse=True)) + r")(?![A-Za-z])")
 INLINE_MATH = re.compile(r"\$([^$]+)\$")
-TEXT_FIELDS = ("title", "container-title", "collection-title", "note")
+TEXT_FIELDS = ("title", "container-title", "collection-title")  # where BibTeX writes math
 
 
 def gather(front: FrontMatter, fields: Fields, path: Path, max_references: int) -> tuple[list[dict[str, Any]],

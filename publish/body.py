@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from publish import crossrefs
@@ -55,12 +55,23 @@ ALIGN = {"AlignLeft": "left", "AlignCenter": "center", "AlignRight": "right"}
 STYLES = {"Subscript": "subscript", "Superscript": "superscript", "Strikeout": "strikeout",
           "Underline": "underline", "SmallCaps": "smallcaps"}
 QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
-# TeX commands that only lay out a printed page: every edition lays itself out, so they go.
-LAYOUT_TEX = re.compile(r"^\\(newpage|clearpage|pagebreak|bigskip|medskip|smallskip|noindent|centering|"
-                        r"vspace\*?\{[^{}]*\}|hspace\*?\{[^{}]*\}|vfill|hfill|linebreak|FloatBarrier)\s*$")
+# TeX commands that only lay out a printed page (or list what every edition lists itself): every
+# edition lays itself out, so they go, one or several ("\\clearpage \\appendix").
+_LAYOUT_COMMAND = (r"\\(?:(?:newpage|clearpage|cleardoublepage|pagebreak|nopagebreak|linebreak)(?:\[\d\])?|"
+                   r"bigskip|medskip|smallskip|noindent|centering|raggedright|raggedleft|vfill|hfill|FloatBarrier|"
+                   r"[vh]space\*?\{[^{}]*\}|appendix|maketitle|tableofcontents|listof(?:figures|tables|listings))")
+LAYOUT_TEX = re.compile(rf"^(?:{_LAYOUT_COMMAND}\s*)+$")
+# Text symbols papers type as commands (a table of \checkmark): the character LaTeX prints.
+TEXT_SYMBOLS = {"\\checkmark": "\u2713", "\\ding{51}": "\u2713", "\\ding{55}": "\u2717", "\\xmark": "\u2717",
+                "\\texttimes": "\u00d7", "\\textdegree": "\u00b0", "\\textpm": "\u00b1", "\\textmu": "\u00b5",
+                "\\dag": "\u2020", "\\ddag": "\u2021", "\\S": "\u00a7", "\\P": "\u00b6", "\\copyright": "\u00a9",
+                "\\textregistered": "\u00ae", "\\texttrademark": "\u2122", "\\LaTeX": "LaTeX", "\\TeX": "TeX",
+                "\\textbullet": "\u2022", "\\ldots": "\u2026", "\\dots": "\u2026", "\\textellipsis": "\u2026"}
 # Macro definitions: Pandoc has already applied them to the math that uses them.
 MACRO_DEFINITION = re.compile(r"^\s*\\(newcommand|renewcommand|providecommand|def|DeclareMathOperator)\b")
 
+# What graphicx tries, in its order, for a file named without its extension (pdfLaTeX's list).
+GRAPHICS_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".PDF", ".PNG", ".JPG", ".JPEG", ".svg")
 CONTAINERS = frozenset({"BulletList", "OrderedList", "DefinitionList", "BlockQuote", "Div"})
 HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$", re.S)
 HTML_CLOSING = re.compile(r"^\s*</")
@@ -85,17 +96,12 @@ class Links:
     lang: str
     expand_raw: Callable[[dict[str, Any]], list[dict[str, Any]] | None]  # raw LaTeX figure/table -> blocks
     formulas: dict[tuple[str, bool], mathml.Converted] = field(default_factory=dict)  # (TeX, display) -> MathML
-    cited_keys: frozenset[str] = frozenset()  # every key the article cites, for a message naming all unknown ones
     missing_files: tuple[str, ...] = ()  # bibliography files that are not there: why keys are unknown
 
     def unknown_key_message(self, key: str) -> str:
-        """Why ``@key`` resolves to nothing, with every other unknown key, so one build names them all."""
+        """Why ``@key`` resolves to nothing, and what the editions show instead."""
         known = ", ".join(sorted(self.known_keys)) or "none"
-        message = f"unknown citation key '@{key}' (known keys: {known})"
-        others = sorted(k for k in self.cited_keys - {key} - set(self.numbers) if not crossrefs.CROSSREF_KEY.match(k))
-        if others:
-            shown = ", ".join(f"@{k}" for k in others[:8]) + (", ..." if len(others) > 8 else "")
-            message += f"; {len(others)} other key{'s' if len(others) > 1 else ''} cited are unknown too: {shown}"
+        message = f"unknown citation key '@{key}': the editions show '{key}?', as Pandoc does (known keys: {known})"
         if self.missing_files:
             message += f"; the bibliography '{self.missing_files[0]}' is not in the article's folder"
         return message
@@ -122,6 +128,7 @@ class BodyTranslator:
         self.figure_count = 0
         self.table_count = 0
         self.equation_line = 0  # where the last equation was found, so the next is sought after it
+        self.unknown_keys: set[str] = set()  # cited keys no reference has, each warned of once
 
     # -- ids, places, errors
     def new_id(self, kind: str) -> str:
@@ -210,6 +217,10 @@ class BodyTranslator:
 
     def paragraph(self, inlines: list[dict[str, Any]], line: int) -> Iterator[Block]:
         visible = [n for n in inlines if n["t"] not in ("Space", "SoftBreak")]
+        if len(visible) == 1 and visible[0]["t"] == "RawInline" and visible[0]["c"][0] in ("tex", "latex"):
+            fmt, text = visible[0]["c"]
+            yield from self.raw_block(fmt, text, line)  # "\includegraphics{x}" alone is a block
+            return
         if len(visible) == 1 and visible[0]["t"] == "Image":
             # Alone in its paragraph but no figure for Pandoc (no description, or a trailing \):
             # a figure all the same, its title (if any) as the caption.
@@ -359,6 +370,9 @@ class BodyTranslator:
             self.warn(src, f"the image '{src}' has no text alternative, so readers who cannot see it learn nothing "
                       f"but its name: write ![what it shows]({src})")
         missing = ""
+        if not PurePosixPath(src).suffix:  # LaTeX's \includegraphics{plot} finds plot.pdf, plot.png...
+            src = next((candidate for candidate in (src + suffix for suffix in GRAPHICS_SUFFIXES)
+                        if _is_file(self.path.parent / candidate)), src)
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I) and not src.lower().startswith("file:"):
             missing = f"Image not included: it is on the network ({src}), and images are never fetched."
             self.warn(src, f"the image '{src}' is not in the article's folder: images are never fetched from the "
@@ -367,6 +381,10 @@ class BodyTranslator:
 
     def raw_block(self, fmt: str, text: str, line: int) -> Iterator[Block]:
         if fmt == "html" and HTML_COMMENT.match(text):
+            return
+        if fmt not in ("tex", "latex", "html"):  # for another output: Pandoc leaves it out of HTML and EPUB
+            self.warn(text.strip()[:20], f"a raw block for '{fmt}' is left out, as Pandoc leaves it out of every "
+                      "edition this toolkit makes")
             return
         if fmt in ("tex", "latex") and LAYOUT_TEX.match(text.strip()):
             return
@@ -451,7 +469,7 @@ class BodyTranslator:
                 yield from self.crossref(ids, "suppress-author" if mode == "SuppressAuthor" else "autoref",
                                          plain_text_of(content[1]))
             else:
-                yield self.citation(content[0])
+                yield from self.citation(content[0])
 
     def math(self, tex: str, display: bool) -> Math:
         """A formula ($..$, $$..$$, a raw equation environment) with its MathML and spoken form;
@@ -483,6 +501,10 @@ class BodyTranslator:
             if ref:
                 yield from self.crossref([label.strip() for label in ref.group(2).split(",")], ref.group(1).lower(),
                                          text)
+                return
+            symbol = TEXT_SYMBOLS.get(text.strip().removesuffix("{}"))
+            if symbol:  # Pandoc keeps the space a command swallows ("\\checkmark "): it is the text's
+                yield Text(symbol + (" " if text[-1:].isspace() else ""))
                 return
             self.warn(text[:20], f"raw LaTeX is shown as it is written: {_short(text)}")
         elif fmt == "html" and not HTML_CLOSING.match(text):  # said once, at the opening tag
@@ -519,16 +541,24 @@ class BodyTranslator:
         note.ref_ids.append(ref_id)
         return FootnoteRef(ref_id, f"fn-{note.number}", note.number)
 
-    def citation(self, items: list[dict[str, Any]]) -> Citation:
+    def citation(self, items: list[dict[str, Any]]) -> Iterator[Inline]:
+        """The citation of the keys the bibliography has, then any it lacks as Pandoc shows
+        them, "(key?)", each with a warning the first time: a draft still builds."""
         keys: list[str] = []
         prefixes: list[str] = []
         locators: list[str] = []
         mode = "normal"
+        unknown: list[str] = []
         for item in flattened_citations(items):
             key = item["citationId"]
             if key not in self.links.numbers:
-                at_key = re.compile("@{?" + re.escape(key) + r"(?![\w:.#$%&\-+?<>~/])")
-                raise self.fail(at_key, self.links.unknown_key_message(key))
+                if key not in self.unknown_keys:
+                    self.unknown_keys.add(key)
+                    at_key = re.compile("@{?" + re.escape(key) + r"(?!\w|[:.#$%&\-+?<>~/]\w)")  # "@c." ends at "."
+                    self.warn(at_key, self.links.unknown_key_message(key))
+                unknown.append(key)
+                narrative = item["citationMode"]["t"] == "AuthorInText"
+                continue
             keys.append(key)
             prefix = self.text_only(item["citationPrefix"])
             suffix = self.text_only(item["citationSuffix"]).strip(" ,;")
@@ -536,18 +566,22 @@ class BodyTranslator:
             locators += [suffix] if suffix else []
             mode = {"AuthorInText": "author-in-text", "SuppressAuthor": "suppress-author"}.get(
                 item["citationMode"]["t"], mode)
-        self.counters["cite"] = self.counters.get("cite", 0) + 1
-        citation = Citation(
-            id=f"{self.prefix}cite-{self.counters['cite']}",
-            keys=tuple(keys),
-            numbers=tuple(self.links.numbers[k] for k in keys),
-            locator="; ".join(locators),
-            prefix=" ".join(prefixes),
-            mode=mode,
-            authors=self.links.author_text(keys[0]) if mode == "author-in-text" else "",
-        )
-        self.citations.append(citation)
-        return citation
+        if keys:
+            self.counters["cite"] = self.counters.get("cite", 0) + 1
+            citation = Citation(
+                id=f"{self.prefix}cite-{self.counters['cite']}",
+                keys=tuple(keys),
+                numbers=tuple(self.links.numbers[k] for k in keys),
+                locator="; ".join(locators),
+                prefix=" ".join(prefixes),
+                mode=mode,
+                authors=self.links.author_text(keys[0]) if mode == "author-in-text" else "",
+            )
+            self.citations.append(citation)
+            yield citation
+        if unknown:
+            shown = "; ".join(f"{key}?" for key in unknown)
+            yield Text(f" ({shown})" if keys else shown if narrative and len(unknown) == 1 else f"({shown})")
 
 
 def _label_ends_phrase(following: list[dict[str, Any]]) -> bool:
@@ -596,3 +630,10 @@ def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a NUL byte, a name too long
+        return False

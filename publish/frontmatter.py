@@ -23,7 +23,9 @@ MAX_ALIAS_USES = 100  # YAML aliases beyond this are an expansion bomb, not an a
 # C0 and C1 controls other than tab and newline, and the non-characters U+FFFE and U+FFFF.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # strptime forms, tried in turn on the date with commas and full stops made spaces.
-DATE_FORMS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%m/%d/%Y", "%Y%m%d", "%B %Y", "%b %Y", "%Y %m %d")
+# "21.09.2020", with dots, is day first (as in Europe); "09/21/2020", with slashes, month first.
+DATE_FORMS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%m/%d/%Y", "%Y%m%d", "%B %Y", "%b %Y", "%Y %m %d",
+              "%d %m %Y")
 MAX_NODES = 100_000  # YAML nodes once aliases are expanded: a few aliases can still mean billions
 
 
@@ -35,6 +37,7 @@ class FrontMatter:
     body: str
     body_line: int  # line number in article.md where the Markdown body starts
     key_places: dict[str, tuple[int, int]] = field(default_factory=dict)  # top-level key -> its line, column
+    warnings: tuple[SourceWarning, ...] = ()
 
 
 class _CountingLoader(yaml.SafeLoader):
@@ -112,6 +115,48 @@ def split(text: str, path: Path) -> FrontMatter:
     if not end:
         raise SourceError(path, "the front matter is not closed: add a line with '---' after it", 1, 1)
     yaml_text = "\n".join(lines[1:end])
+    warnings: tuple[SourceWarning, ...] = ()
+    try:
+        node, data = _load(yaml_text, path)
+    except SourceError as error:
+        # YAML forbids tabs as indentation; Pandoc's reader takes them, and papers have them.
+        tabbed = [number for number, line in enumerate(lines[1:end], start=2) if line.startswith("\t")]
+        if not tabbed:
+            raise
+        try:
+            node, data = _load(re.sub(r"(?m)^\t+", lambda m: "  " * len(m.group()), yaml_text), path)
+        except SourceError:
+            raise error from None
+        warnings = (SourceWarning(str(path), tabbed[0], 1, "the front matter is indented with tabs, which YAML "
+                                  "does not allow; each is read as two spaces"),)
+    key_lines: dict[str, int] = {}
+    key_places: dict[str, tuple[int, int]] = {}
+    item_lines: dict[str, list[int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_lines[key] = value_node.start_mark.line + 2
+            key_places[key] = (key_node.start_mark.line + 2, key_node.start_mark.column + 1)
+            if isinstance(value_node, yaml.SequenceNode):
+                item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+    for key, value in data.items():
+        bad = _control_in(value)
+        if bad:  # YAML lets escapes such as "\x13" through
+            raise SourceError(path, f"'{key}' contains the control character U+{ord(bad):04X}, which no edition "
+                              "can show; remove it", key_lines.get(str(key), 2), 1)
+    return FrontMatter(
+        data={str(k): v for k, v in data.items()},
+        lines=key_lines,
+        item_lines=item_lines,
+        body="\n".join(lines[end + 1 :]),
+        body_line=end + 2,
+        key_places=key_places,
+        warnings=warnings,
+    )
+
+
+def _load(yaml_text: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any]]:
+    """The front matter's YAML as a node (for the lines of keys) and as data, safely."""
     try:
         loader = _CountingLoader(yaml_text)  # the reader refuses control characters right here
     except yaml.reader.ReaderError as exc:
@@ -138,29 +183,7 @@ def split(text: str, path: Path) -> FrontMatter:
         loader.dispose()
     if not isinstance(data, dict):
         raise SourceError(path, "the front matter must be a mapping of keys to values", 2, 1)
-    key_lines: dict[str, int] = {}
-    key_places: dict[str, tuple[int, int]] = {}
-    item_lines: dict[str, list[int]] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            key_lines[key] = value_node.start_mark.line + 2
-            key_places[key] = (key_node.start_mark.line + 2, key_node.start_mark.column + 1)
-            if isinstance(value_node, yaml.SequenceNode):
-                item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
-    for key, value in data.items():
-        bad = _control_in(value)
-        if bad:  # YAML lets escapes such as "\x13" through
-            raise SourceError(path, f"'{key}' contains the control character U+{ord(bad):04X}, which no edition "
-                              "can show; remove it", key_lines.get(str(key), 2), 1)
-    return FrontMatter(
-        data={str(k): v for k, v in data.items()},
-        lines=key_lines,
-        item_lines=item_lines,
-        body="\n".join(lines[end + 1 :]),
-        body_line=end + 2,
-        key_places=key_places,
-    )
+    return node, data
 
 
 def _control_in(value: Any) -> str:
@@ -202,7 +225,7 @@ class Fields:
     def __init__(self, front: FrontMatter, path: Path):
         self.front = front
         self.path = path
-        self.warnings: list[SourceWarning] = []
+        self.warnings: list[SourceWarning] = list(front.warnings)
 
     def error(self, key: str, message: str) -> SourceError:
         return SourceError(self.path, message, self.front.lines.get(key, 2), 1)

@@ -18,10 +18,11 @@ from publish import precheck
 from publish.errors import SourceError
 
 API_MAJOR = (1, 23)
-# Pandoc Markdown as authors write it for Pandoc, JOSS and R Markdown, less two extensions that
-# would make the source reach outside itself or hide text: no YAML block inside the body (the
-# front matter is ours, read once), no raw attribute smuggling output-format code through.
-MARKDOWN = "markdown-yaml_metadata_block-raw_attribute"
+# Pandoc Markdown as authors write it for Pandoc, JOSS and R Markdown, every extension Pandoc
+# has on: a YAML block inside the body is Pandoc's metadata (the reader warns that it does not
+# read it), and a raw block (```{=latex}) is never output as markup: the translator shows raw
+# LaTeX and HTML as text, and leaves out what is meant for other formats ({=comment}, {=docx}).
+MARKDOWN = "markdown"
 TIMEOUT_S = 60.0
 
 

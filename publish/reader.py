@@ -45,7 +45,8 @@ KNOWN_KEYS = ("title", "subtitle", "lang", "author", "authors", "affiliation", "
               "publisher", "description", "abstract", "keywords", "tags", "rights", "doi", "papersize", "csl",
               "disclaimer", "abbreviations", "references", "bibliography", "nocite", "link-citations",
               "read-dois", "voice")
-RAW_ENVIRONMENT = re.compile(r"^\s*\\begin\{(table|figure|tabular|longtable)\*?\}")
+# Raw LaTeX that Pandoc's LaTeX reader makes into real tables and figures.
+RAW_ENVIRONMENT = re.compile(r"^\s*(?:\\begin\{(table|figure|tabular|longtable)\*?\}|\\includegraphics\b)")
 # Names that say nothing about the article: its slug is sought elsewhere.
 GENERIC_NAMES = frozenset({"paper", "docs", "doc", "manuscript", "index", "main", "draft", "joss", "paper-joss",
                            "jossarticle", "src", "content"})
@@ -98,6 +99,8 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
 
     disclaimer_text = fields.text("disclaimer")
     body_ast = pandoc.markdown_ast(front.body, path, front.body_line, limits.max_depth)
+    if body_ast.get("meta"):
+        fields.warnings.append(_metadata_in_body(front, sorted(body_ast["meta"]), path))
     disclaimer_ast = (pandoc.markdown_ast(disclaimer_text, path, front.lines.get("disclaimer", 2), limits.max_depth)
                       if disclaimer_text else None)
     # Only what the article cites is listed, and what 'nocite' adds ('@*': everything), as in Pandoc.
@@ -120,7 +123,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
                                 for tex, display in formulas])
     missing = bibliography.missing(front.data.get("bibliography"), article_dir)
     links = Links(numbers, citations.in_text_authors(items), tuple(all_keys), labels, meta.lang, expand_raw,
-                  dict(zip(formulas, converted, strict=True)), frozenset(cited), missing)
+                  dict(zip(formulas, converted, strict=True)), missing)
 
     def translator(text: str, first_line: int, prefix: str, fixed: bool) -> BodyTranslator:
         return BodyTranslator(path, SourcePlaces(text, first_line, fixed), prefix, used_ids.unique,
@@ -149,7 +152,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
                   csl_json=e.csl_json, cited_by=tuple(cited_by.get(e.key, ())))
         for e in entries
     )
-    headed = transforms.normalise_headings(body + appendix, path)
+    headed, heading_warnings = transforms.normalise_headings(body + appendix, path)
     document = Document(
         source=str(path),
         slug=slug_of(path, meta.title),
@@ -161,7 +164,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         references=references,
         abbreviations=_abbreviations(fields, front.data.get("abbreviations")),
         figures_dir=str(article_dir),
-        warnings=(*fields.warnings, *(w for reader in readers for w in reader.warnings)),
+        warnings=(*fields.warnings, *(w for reader in readers for w in reader.warnings), *heading_warnings),
         bibliography_files=bibliography.names(front.data.get("bibliography")),
     )
     # Every image is checked here, once, so a bad one is one error rather than one per edition.
@@ -169,6 +172,15 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         assets.resolve(document, figure, limits)
     anchors = {label: target for reader in readers for label, target in reader.anchors.items()}
     return transforms.mark_abbreviations(transforms.resolve_crossrefs(document, anchors))
+
+
+def _metadata_in_body(front: FrontMatter, keys: list[str], path: Path) -> SourceWarning:
+    """A YAML block after the front matter: Pandoc takes it as metadata, this reader does not."""
+    lines = front.body.split("\n")
+    first = next((number for number, line in enumerate(lines) if line.rstrip() == "---" and number + 1 < len(lines)
+                  and re.match(rf"^\s*{re.escape(keys[0])}\s*:", lines[number + 1])), 0)
+    return SourceWarning(str(path), front.body_line + first, 1, f"a YAML block in the text ({', '.join(keys)}) is "
+                         "not shown and not read: only the front matter at the top is")
 
 
 def _style_name(fields: Fields, article_dir: Path) -> str:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from publish.errors import SourceError
 from publish.model import (
     Abbreviation,
     Block,
@@ -21,53 +20,57 @@ from publish.model import (
     Link,
     ListBlock,
     ListItem,
+    SourceWarning,
     Text,
     walk_blocks,
 )
 
 
-def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[Block, ...]:
-    """Shift body headings so the top level is 2 (the title is 1) and refuse level jumps.
+def normalise_headings(body: tuple[Block, ...], path: Path) -> tuple[tuple[Block, ...], list[SourceWarning]]:
+    """Heading levels as every edition needs them: the top level is 2 (the title is 1), none
+    skipped and none deeper than 6; with a warning for each heading moved to get there.
 
-    Pandoc articles start their body at ``#`` or ``##``; both are accepted.
+    Pandoc articles start their body at ``#`` or ``##``, and Pandoc takes any order of
+    levels: a published paper with ``###`` under ``#`` builds, its ``###`` read as the level
+    below the ``#``, as a screen reader's outline needs it.
     """
     headings = [b for b in walk_blocks(body) if isinstance(b, Heading)]  # in lists and quotes too
     if not headings:
-        return body
-    base = headings[0].level
-    if base > 2:
-        raise SourceError(path, f"the first heading is level {base}; start the body's headings at # or ##",
-                          headings[0].line, 1)
-    previous = base
+        return body, []
+    base = min(h.level for h in headings)
+    levels: dict[str, int] = {}
+    warnings: list[SourceWarning] = []
+    previous = 1  # the title's
     for heading in headings:
-        if heading.level < base:
-            raise SourceError(path, f"a level-{heading.level} heading after level-{base} headings: "
-                              "the title is the only heading above them", heading.line, 1)
-        if heading.level > previous + 1:
-            raise SourceError(path, f"the heading level jumps from {previous} to {heading.level}; "
-                              f"use level {previous + 1} here", heading.line, 1)
-        previous = heading.level
-    shift = 2 - base
-    if shift == 0:
-        return body
-    too_deep = [h for h in headings if h.level + shift > 6]
-    if too_deep:
-        raise SourceError(path, "headings go deeper than level 6 once the title takes level 1", too_deep[0].line, 1)
-    return shift_headings(body, shift)
+        wanted = heading.level - base + 2
+        level = min(wanted, previous + 1, 6)
+        if level != wanted:
+            was = "deeper than level 6 once the title takes level 1" if wanted > 6 else (
+                f"a level-{heading.level} heading right under a level-{previous + base - 2} one"
+                if previous > 1 else f"the first heading is level {heading.level}")
+            warnings.append(SourceWarning(str(path), heading.line, 1, f"{was}: the editions take it as level "
+                                          f"{level + base - 2}, so that no level is skipped"))
+        levels[heading.id] = level
+        previous = level
+    return _set_levels(body, levels), warnings
+
+
+def _set_levels(blocks: tuple[Any, ...], levels: dict[str, int]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            b = dataclasses.replace(b, level=levels.get(b.id, b.level))
+        elif isinstance(b, ListBlock):
+            b = dataclasses.replace(b, items=_set_levels(b.items, levels))
+        elif isinstance(b, ListItem | BlockQuote | LanguageBlock):
+            b = dataclasses.replace(b, blocks=_set_levels(b.blocks, levels))
+        out.append(b)
+    return tuple(out)
 
 
 def shift_headings(blocks: tuple[Any, ...], shift: int) -> tuple[Any, ...]:
     """The blocks with every heading ``shift`` levels deeper (up, when negative)."""
-    out: list[Any] = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            b = dataclasses.replace(b, level=b.level + shift)
-        elif isinstance(b, ListBlock):
-            b = dataclasses.replace(b, items=shift_headings(b.items, shift))
-        elif isinstance(b, ListItem | BlockQuote | LanguageBlock):
-            b = dataclasses.replace(b, blocks=shift_headings(b.blocks, shift))
-        out.append(b)
-    return tuple(out)
+    return _set_levels(blocks, {h.id: h.level + shift for h in walk_blocks(blocks) if isinstance(h, Heading)})
 
 
 def mark_abbreviations(document: Document) -> Document:

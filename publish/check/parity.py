@@ -135,6 +135,9 @@ _FOLD = str.maketrans({
 _SPACE = re.compile(r"\s+")
 
 
+_NUMBER = re.compile(r"[-+−]?[\d.,]+%?")
+
+
 def squash(text: str) -> str:
     """Text as compared: NFKC, case-folded, quotes and dashes unified, no white space at all."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text).translate(_FOLD).casefold())
@@ -170,9 +173,11 @@ def match_items(items: Sequence[Item], text: str, *, loose_numbers: bool = False
         pattern = _pattern(item, loose_numbers)
         found = [m.start() for m in pattern.finditer(haystack)]
         positions.append(found[:200])
-    # A text of one or two characters (a table cell "C", "12") occurs everywhere: where it
-    # stands says nothing of the order, and its first 200 places may all come before it.
-    placeless = {i for i, item in enumerate(items) if len(squash(item.text)) <= 2}
+    # A text of one or two characters (a table cell "C") or a table cell that is a number ("257")
+    # occurs all over: where it stands says nothing of the order, and its first 200 places
+    # may all come before it. It must be there, in any place.
+    placeless = {i for i, item in enumerate(items) if len(squash(item.text)) <= 2
+                 or (item.kind == "table cell" and _NUMBER.fullmatch(squash(item.text)))}
     in_order: set[int] = set(placeless)
     for group in GROUPS:
         indices = [i for i, item in enumerate(items) if item.group == group and i not in placeless]

@@ -44,9 +44,12 @@ _DIV = re.compile(r'<div id="f(\d+)">\s*(.*?)\s*</div>', re.S)
 # ones it does: real papers write \hbox{, for each } and \argmin, and lost the whole formula.
 _STAND_INS = [(re.compile(pattern), replacement) for pattern, replacement in (
     (r"\\hbox(?![A-Za-z])", r"\\mbox"), (r"\\textup(?![A-Za-z])", r"\\textrm"),
-    (r"\\rm(?![A-Za-z])", r"\\mathrm"), (r"\\mathbbm(?![A-Za-z])", r"\\mathbb"),
+    # Plain TeX's font switches: "{\\bf Xw}" is \\mathbf{Xw}; one left bare takes what follows.
+    (r"\{\\(rm|bf|it|sf|tt|cal)(?![A-Za-z])\s*([^{}]*)\}", r"{\\math\1{\2}}"),
+    (r"\\(rm|bf|it|sf|tt|cal)(?![A-Za-z])", r"\\math\1"), (r"\\mathbbm(?![A-Za-z])", r"\\mathbb"),
     (r"\\(arg\s?min|arg\s?max)(?![A-Za-z])", r"\\operatorname*{\1}"),
-    (r"\\(?:vspace|vskip)\*?\s*\{[^{}]*\}", ""), (r"\\(?:boldmath|unboldmath)(?![A-Za-z])", ""),
+    (r"\\(?:vspace|vskip)\*?\s*\{[^{}]*\}", ""), (r"\\cr(?![A-Za-z])", r"\\\\"),
+    (r"\\(?:boldmath|unboldmath)(?![A-Za-z])", ""),
 )]
 TIMEOUT_S = 20.0
 MAX_DEPTH = 16

@@ -319,6 +319,9 @@ class _Reader:
 
     def identifier(self, text: str, variant: str) -> Item:
         if len(text) > 1:
+            if len(text.split()) > 1 and "".join(text.split()).isalpha():  # \mathrm{arg~min}: words
+                words = self._roman_words(" ".join(text.split()))
+                return words[0] if len(words) == 1 else Item("value", " ".join(w.words for w in words), simple=False)
             if text.isalpha():
                 name = self.w.get(f"fn:{text}")
                 if text in BOUNDED:
@@ -1043,7 +1046,7 @@ def _accent(element: Element, table: dict[str, str]) -> str:
 def _roman_word(element: Element) -> str:
     """The word an mrow of roman letters spells: ``arg\\,min`` is "argmin"."""
     if _tag(element) == "mi":
-        return _token(element)
+        return "".join(_token(element).split())  # "arg min", its space a no-break one (\mathrm{arg~min})
     if _tag(element) != "mrow":
         return ""
     letters: list[str] = []

@@ -60,6 +60,8 @@ def test_a_one_letter_cell_is_found_wherever_it_is() -> None:
     items = [item("the table:", line=1), item("Language", line=2), item("C", line=3), item("1972", line=4)]
     assert [m.status for m in parity.match_items(items, text)] == ["found"] * 4
     assert parity.match_items([item("Q")], text)[0].status == "missing"  # found, not assumed
+    numbers = [item("257", kind="table cell"), item("Table", line=2), item("257 then", line=3)]
+    assert [m.status for m in parity.match_items(numbers, "Table 257 then")] == ["found", "found", "found"]
 
 
 def test_parts_are_ordered_separately() -> None:

@@ -83,7 +83,7 @@ def test_an_error_message_is_one_line(tmp_path: Path, capsys: Capsys) -> None:
     """However long the path or message, the error is one line (rich wraps nothing)."""
     folder = tmp_path / ("a-very-long-folder-name-" * 6) / "art"
     path = article(folder, body="\nSee [@" + "k" * 300 + "].\n")
-    built = build(capsys, path.parent, tmp_path / "dist", ("large-print",))
+    built = build(capsys, path.parent, tmp_path / "dist", ("large-print",), "--strict")
     error = built.one_error(path, r"unknown citation key '@k{300}'", line=6)
     assert error.group("col") == "6" and len(built.lines) == 1
     assert LOCATED.match(built.lines[0])

@@ -13,7 +13,16 @@ import pytest
 from publish.errors import SourceError
 from publish.limits import Limits
 from publish.reader import read_article
-from tests.hostile.support import CHART, MINIMAL_FRONT, article, assert_nothing_leaked, build, png, verify_manifest
+from tests.hostile.support import (
+    CHART,
+    MINIMAL_FRONT,
+    QUICK,
+    article,
+    assert_nothing_leaked,
+    build,
+    png,
+    verify_manifest,
+)
 
 Capsys = pytest.CaptureFixture[str]
 QUICKEST = ("large-print",)  # where the limit is the reader's, one edition shows the outcome
@@ -216,7 +225,8 @@ def test_bom_and_crlf_build_and_keep_line_numbers(tmp_path: Path, capsys: Capsys
     page = (tmp_path / "dist" / "art" / "art.large-print.html").read_text(encoding="utf-8")
     assert "Line one line two." in page and "\r" not in page and "\ufeff" not in page
     (folder / "article.md").write_bytes((text + "\r\nSee [@nobody].\r\n").encode("utf-8"))
-    build(capsys, folder, tmp_path / "dist").one_error(folder / "article.md", r"unknown citation key", line=11)
+    build(capsys, folder, tmp_path / "dist", QUICK, "--strict").one_error(folder / "article.md",
+                                                                          r"unknown citation key", line=11)
     assert verify_manifest(tmp_path / "dist" / "art")  # the good build is still there
 
 

@@ -8,9 +8,21 @@ from pathlib import Path
 import pytest
 
 from formats.html.renderer import LargePrintRenderer
-from publish.model import Document, LanguageBlock, LanguageSpan, Styled, Table, block_inlines, plain_text, to_json
+from publish.model import (
+    Document,
+    Figure,
+    LanguageBlock,
+    LanguageSpan,
+    Paragraph,
+    Styled,
+    Table,
+    block_inlines,
+    plain_text,
+    to_json,
+)
 from publish.reader import read_article
 from publish.renderer import RenderContext
+from tests.publish.conftest import WriteArticle
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "tests" / "fixtures" / "pandoc-markdown" / "article.md"
@@ -68,3 +80,33 @@ def test_the_page_marks_each_construct(document: Document, tmp_path: Path) -> No
                      "<u>underlined</u>", '<span lang="fr">Je ne sais quoi</span>', "A fenced div’s paragraph",
                      '<div id="lang-1" lang="de">'):
         assert fragment in markup, fragment
+
+
+def test_what_real_papers_write_for_their_latex_pdf(write_article: WriteArticle) -> None:
+    """From unseen papers: layout commands in a row, \\includegraphics alone with no file
+    extension (LaTeX finds plot.pdf), text symbols typed as commands, a raw block for another
+    format, a YAML block in the text."""
+    path = write_article(body="\nText.\n\n\\clearpage \\appendix\n\n\\listoflistings\n\n\\pagebreak[4]\n\n"
+                         "\\includegraphics[page=2]{plots/speed}\n\nDone \\checkmark and \\LaTeX{} here.\n\n"
+                         "``` {=comment}\nA note to the editor.\n```\n\n---\nlatex:\n  x: 1\n---\n\nEnd.\n")
+    (path.parent / "plots").mkdir()
+    (path.parent / "plots" / "speed.pdf").write_bytes((ROOT / "tests" / "corpus" / "pvlib" / "community.pdf")
+                                                      .read_bytes())
+    document = read_article(path)
+    texts = [plain_text(b.children) for b in document.body if isinstance(b, Paragraph)]
+    assert texts == ["Text.", "Done \u2713 and LaTeX here.", "End."]
+    (figure,) = [b for b in document.body if isinstance(b, Figure)]
+    assert figure.src == "plots/speed.pdf"
+    messages = [w.message for w in document.warnings]
+    assert any("a raw block for 'comment' is left out" in m for m in messages)
+    assert any("a YAML block in the text (latex) is not shown and not read" in m for m in messages)
+    assert not any("raw LaTeX" in m for m in messages)
+
+
+def test_front_matter_indented_with_tabs_is_read_with_a_warning(write_article: WriteArticle) -> None:
+    path = write_article(raw="---\ntitle: T\nlang: en\nauthor:\n\t- Anders M\u00e6hlum\n\t- \u00d8zlem B\n---\n\n"
+                         "Text.\n")
+    document = read_article(path)
+    assert document.meta.authors == ("Anders M\u00e6hlum", "\u00d8zlem B")
+    assert [(w.line, w.message) for w in document.warnings] == [
+        (5, "the front matter is indented with tabs, which YAML does not allow; each is read as two spaces")]

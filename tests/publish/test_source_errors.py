@@ -16,7 +16,7 @@ import pytest
 from publish import assets
 from publish.cli import main
 from publish.errors import SourceError
-from publish.model import Figure, Image
+from publish.model import Figure, Image, plain_text
 from publish.reader import read_article
 from tests.publish.reader_test_support import EVERYTHING, LOCATED, position
 
@@ -72,16 +72,29 @@ def located(path: Path, line: int, col: int | None = None, message: str = "") ->
     ("\nText.[^1]\n\n[^1]: A note [@nobody].\n", "@nobody"),
 ], ids=["paragraph", "multiple", "locator", "prefix-of-known", "second-line", "list", "table", "quote", "heading",
         "footnote"])
-def test_unknown_citation_key(write_article: Write, body: str, needle: str) -> None:
+def test_unknown_citation_key_is_a_warning_at_its_place(write_article: Write, body: str, needle: str) -> None:
+    """Pandoc builds a draft that cites what its bibliography lacks, showing "(key?)"; so do we."""
     path = write_article(REFERENCES, body)
     line, col = position(path, needle)
-    error = located(path, line, col, r"unknown citation key '@(nobody|legge)'")
-    assert "legge2007" in error.message and "rello2013" in error.message  # the known keys are listed
+    document = read_article(path)
+    (warning,) = [w for w in document.warnings if "unknown citation key" in w.message]
+    assert (warning.line, warning.col) == (line, col), warning
+    assert re.match(r"unknown citation key '@(nobody|legge)': the editions show '(nobody|legge)\?'", warning.message)
+    assert "legge2007" in warning.message and "rello2013" in warning.message  # the known keys are listed
+
+
+def test_an_unknown_key_shows_as_pandoc_shows_it(write_article: Write) -> None:
+    body = "\nSee [@legge2007; @nobody], [@nobody] and @nobody says so; @nobody again.\n"
+    document = read_article(write_article(REFERENCES, body))
+    assert plain_text(document.body[0].children) == (  # type: ignore[union-attr]
+        "See (2) (nobody?), (nobody?) and nobody? says so; nobody? again.")
+    assert len([w for w in document.warnings if "unknown citation key" in w.message]) == 1  # once a key
 
 
 def test_unknown_citation_key_in_the_disclaimer(write_article: Write) -> None:
     path = write_article(REFERENCES + "disclaimer: Not advice [@nobody].\n")
-    located(path, position(path, "disclaimer:")[0], 1, r"unknown citation key '@nobody'")
+    (warning,) = read_article(path).warnings
+    assert warning.line == position(path, "disclaimer:")[0] and "unknown citation key '@nobody'" in warning.message
 
 
 def test_bracketed_text_that_is_no_citation_is_kept(write_article: Write) -> None:
@@ -250,30 +263,53 @@ def test_footnote_in_the_disclaimer(write_article: Write) -> None:
 # ------------------------------------------------------------------ headings
 
 
-def test_heading_level_jump(write_article: Write) -> None:
-    path = write_article(body="\n## One\n\nText.\n\n#### Too deep\n")
-    located(path, position(path, "#### Too deep")[0], 1, r"the heading level jumps from 2 to 4; use level 3 here")
+def levels_and_warnings(path: Path) -> tuple[list[tuple[str, int]], list[str]]:
+    document = read_article(path)
+    headings = [(plain_text(h.children), h.level) for h in document.headings()]
+    return headings, [f"{w.line}:{w.col}: {w.message}" for w in document.warnings]
+
+
+def test_heading_level_jump_is_brought_up_with_a_warning(write_article: Write) -> None:
+    """Pandoc builds it, and published JOSS papers have it (AMReX: ### under #)."""
+    path = write_article(body="\n## One\n\nText.\n\n#### Too deep\n\n##### Deeper\n\n## Two\n")
+    headings, warnings = levels_and_warnings(path)
+    assert headings == [("One", 2), ("Too deep", 3), ("Deeper", 4), ("Two", 2)]
+    line = position(path, "#### Too deep")[0]
+    assert warnings == [f"{line}:1: a level-4 heading right under a level-2 one: the editions take it as level 3, "
+                        "so that no level is skipped",
+                        f"{line + 2}:1: a level-5 heading right under a level-3 one: the editions take it as "
+                        "level 4, so that no level is skipped"]
 
 
 def test_heading_level_jump_inside_a_quote(write_article: Write) -> None:
     path = write_article(body="\n## One\n\n> #### Too deep\n")
-    located(path, position(path, "> ####")[0], 1, r"jumps from 2 to 4")
+    headings, warnings = levels_and_warnings(path)
+    assert headings == [("One", 2), ("Too deep", 3)]
+    assert warnings[0].startswith(f"{position(path, '> ####')[0]}:1: a level-4 heading right under a level-2 one")
 
 
 def test_first_heading_at_level_three(write_article: Write) -> None:
     path = write_article(body="\nIntro.\n\n### Starts too deep\n\n## Then up\n")
-    located(path, position(path, "### Starts")[0], 1, r"the first heading is level 3")
+    headings, warnings = levels_and_warnings(path)
+    assert headings == [("Starts too deep", 2), ("Then up", 2)]
+    assert warnings == [f"{position(path, '### Starts')[0]}:1: the first heading is level 3: the editions take it "
+                        "as level 2, so that no level is skipped"]
 
 
-def test_heading_above_the_first_level(write_article: Write) -> None:
+def test_heading_above_the_first_level_sets_the_top_level(write_article: Write) -> None:
     path = write_article(body="\n## Two\n\n# One\n")
-    located(path, position(path, "# One")[0], 1, r"a level-1 heading after level-2 headings")
+    headings, warnings = levels_and_warnings(path)
+    assert headings == [("Two", 2), ("One", 2)]
+    assert len(warnings) == 1 and "the first heading is level 2: the editions take it as level 1" in warnings[0]
 
 
 def test_headings_deeper_than_six(write_article: Write) -> None:
     body = "\n# 1\n\n## 2\n\n### 3\n\n#### 4\n\n##### 5\n\n###### 6\n"
     path = write_article(body=body)
-    located(path, position(path, "###### 6")[0], 1, r"deeper than level 6")
+    headings, warnings = levels_and_warnings(path)
+    assert [level for _, level in headings] == [2, 3, 4, 5, 6, 6]
+    assert warnings == [f"{position(path, '###### 6')[0]}:1: deeper than level 6 once the title takes level 1: "
+                        "the editions take it as level 5, so that no level is skipped"]
 
 
 # ------------------------------------------------------------------ front matter
@@ -389,9 +425,8 @@ def test_nul_character(write_article: Write) -> None:
 
 def test_byte_order_mark_and_crlf_are_accepted(write_article: Write) -> None:
     path = write_article(raw="\ufeff---\r\ntitle: T\r\nlang: en\r\n---\r\n\r\nText [@x].\r\n".encode())
-    with pytest.raises(SourceError) as info:  # CRLF lines count as single lines
-        read_article(path)
-    assert str(info.value).startswith(f"{path}:6:7: unknown citation key")
+    (warning,) = read_article(path).warnings  # CRLF lines count as single lines
+    assert str(warning).startswith(f"{path}:6:7: warning: unknown citation key")
 
 
 @pytest.mark.parametrize("make", ["directory", "missing"])
@@ -426,18 +461,22 @@ def build(folder: Path, out: Path, *extra: str) -> int:
     return main(["build", str(folder), "--out", str(out), "--format", "large-print", "-q", *extra])
 
 
-def test_cli_unknown_citation_key_exits_2(good_article: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_unknown_citation_key_builds_and_fails_under_strict(good_article: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     source = good_article / "article.md"
     source.write_text(source.read_text(encoding="utf-8").replace("[@who2019]", "[@who2020]"), encoding="utf-8")
     line, col = position(source, "@who2020")
-    assert build(good_article, tmp_path / "dist") == 2
+    assert build(good_article, tmp_path / "dist") == 0
+    page = (tmp_path / "dist" / "everything" / "everything.large-print.html").read_text(encoding="utf-8")
+    assert "every day (who2020?)." in page
+    capsys.readouterr()
+    assert build(good_article, tmp_path / "strict", "--strict") == 2
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
     errors = [text for text in captured.err.splitlines() if text]
-    assert errors == [f"{source}:{line}:{col}: unknown citation key '@who2020' "
-                      "(known keys: legge2007, rello2013, who2019)"]
-    assert not (tmp_path / "dist" / "everything").exists()
+    assert errors == [f"{source}:{line}:{col}: unknown citation key '@who2020': the editions show 'who2020?', as "
+                      "Pandoc does (known keys: legge2007, rello2013, who2019) (an error under --strict)"]
+    assert not (tmp_path / "strict" / "everything").exists()
 
 
 def test_cli_builds_a_good_article(good_article: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -524,7 +563,7 @@ def test_cli_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("written, iso", [
     ("15 March 2024", "2024-03-15"), ("March 15, 2024", "2024-03-15"), ("'2024-05'", "2024-05"),
     ("2024-05-01", "2024-05-01"), ("09 Oct 2024", "2024-10-09"), ("10/09/2024", "2024-10-09"),
-    ("1 April\nyear: 2021", "2021-04-01"),
+    ("1 April\nyear: 2021", "2021-04-01"), ("21.09.2020", "2020-09-21"), ("18. December 2020", "2020-12-18"),
 ])
 def test_dates_as_people_write_them(write_article: Write, written: str, iso: str) -> None:
     document = read_article(write_article(f"title: T\nlang: en\ndate: {written}\n", "\nText.\n"))
