@@ -66,12 +66,17 @@ def names(value: Any) -> tuple[str, ...]:
 
 def missing(value: Any, article_dir: Path) -> tuple[str, ...]:
     """The files ``bibliography`` names that are not in the article's folder."""
-    def found(name: str) -> bool:
-        try:
-            return (article_dir / name).is_file()
-        except (OSError, ValueError):  # a NUL byte, a name too long
-            return False
-    return tuple(name for name in names(value) if not found(name))
+    return tuple(name for name in names(value) if _place(name, article_dir)[1:] != (True, True))
+
+
+def _place(name: str, article_dir: Path) -> tuple[Path, bool, bool]:
+    """Where a file name leads, whether that stays inside the article's folder, and whether it
+    is a file there; the one path both checked and read, so a link cannot change in between."""
+    try:
+        file = (article_dir / name).resolve()
+        return file, file.is_relative_to(article_dir.resolve()), file.is_file()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+        return article_dir, True, False
 
 
 def file_items(value: Any, article_dir: Path, path: Path, line: int,
@@ -104,14 +109,12 @@ def file_items(value: Any, article_dir: Path, path: Path, line: int,
 
 def _read(name: str, article_dir: Path, path: Path, line: int,
           warnings: list[SourceWarning]) -> list[dict[str, Any]]:
-    try:
-        file = (article_dir / name).resolve()
-        inside, found = file.is_relative_to(article_dir.resolve()), file.is_file()
-    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
-        inside, found = True, False
-    if not inside:
-        raise SourceError(path, f"the bibliography '{name}' is not a file in the article's folder", line, 1)
-    if not found:  # its citations, if any, are then unknown keys, each an error at its place
+    file, inside, found = _place(name, article_dir)
+    if not inside:  # never read (an R package keeps it in ../inst/): its keys are unknown, each warned of
+        warnings.append(SourceWarning(str(path), line, 1, f"the bibliography '{name}' is outside the article's "
+                                      "folder, and a build reads nothing outside it: copy it beside the article"))
+        return []
+    if not found:  # its citations, if any, are then unknown keys, each a warning at its place
         warnings.append(SourceWarning(str(path), line, 1, f"the bibliography '{name}' cannot be found in the "
                                       "article's folder, so none of its references is listed"))
         return []

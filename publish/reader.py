@@ -77,9 +77,9 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     article_dir = path.parent
     people, affiliations = read_people(front.data, front.lines, path)
     meta = Metadata(
-        title=fields.text("title", required=True),
+        title=without_markup(fields.text("title", required=True)),
         lang=fields.language(),
-        subtitle=fields.text("subtitle"),
+        subtitle=without_markup(fields.text("subtitle")),
         authors=tuple(author.name for author in people),
         author_details=people,
         affiliations=affiliations,
@@ -172,6 +172,21 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         assets.resolve(document, figure, limits)
     anchors = {label: target for reader in readers for label, target in reader.anchors.items()}
     return transforms.mark_abbreviations(transforms.resolve_crossrefs(document, anchors))
+
+
+# Emphasis and code marks in a title ("*divent*: an R package"): the title is plain text in every
+# edition's metadata and heading, so the marks go and the words stay (Pandoc's rules: an
+# underscore inside a word is a letter, "snake_case").
+_MARKUP = (re.compile(r"(\*\*|\*|`)(?=\S)(.+?)(?<=\S)\1"), re.compile(r"(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)"))
+
+
+def without_markup(text: str) -> str:
+    previous = None
+    while text != previous:
+        previous = text
+        for pattern in _MARKUP:
+            text = pattern.sub(r"\2", text)
+    return text
 
 
 def _metadata_in_body(front: FrontMatter, keys: list[str], path: Path) -> SourceWarning:

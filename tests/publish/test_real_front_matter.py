@@ -92,12 +92,17 @@ def test_unsure_language_is_an_error_that_asks_for_lang(write_article: WriteArti
         read_article(path)
 
 
-def test_bibliography_outside_the_folder_is_refused(tmp_path: Path, write_article: WriteArticle) -> None:
+def test_bibliography_outside_the_folder_is_never_read(tmp_path: Path, write_article: WriteArticle) -> None:
+    """R packages keep theirs in ../inst/: the paper builds, with its keys unknown, and says why."""
     (tmp_path / "secret.bib").write_text("@book{k, title={T}}", encoding="utf-8")
     path = write_article(raw="---\ntitle: T\nlang: en\nbibliography: ../secret.bib\n---\n\nText [@k].\n", folder="a")
-    with pytest.raises(SourceError, match="not a file in the article's folder") as caught:
-        read_article(path)
-    assert caught.value.line == 4
+    document = read_article(path)
+    assert document.references == () and plain_text(document.body[0].children) == "Text (k?)."  # type: ignore
+    outside, unknown = document.warnings
+    assert (outside.line, outside.message) == (4, "the bibliography '../secret.bib' is outside the article's "
+                                                "folder, and a build reads nothing outside it: copy it beside the "
+                                                "article")
+    assert unknown.message.endswith("the bibliography '../secret.bib' is not in the article's folder")
 
 
 def test_a_markdown_file_of_any_name_and_a_folder_with_one(tmp_path: Path) -> None:
@@ -224,3 +229,11 @@ def test_an_unknown_key_says_a_bibliography_file_is_missing(write_article: Write
                        "(known keys: z); the bibliography 'gone.bib' is not in the article's folder",
                        f"{path}:7:19: warning: unknown citation key '@c': the editions show 'c?', as Pandoc does "
                        "(known keys: z); the bibliography 'gone.bib' is not in the article's folder"]
+
+
+def test_markup_in_the_title_is_left_out_of_every_editions_title(write_article: WriteArticle) -> None:
+    """divent's "*divent*: an R Package" showed its asterisks in the page title and dc:title."""
+    path = write_article(raw="---\ntitle: '*divent*: an R Package for `snake_case` and __more__'\nsubtitle: A "
+                         "**bold** one\nlang: en\n---\n\nText.\n")
+    meta = read_article(path).meta
+    assert (meta.title, meta.subtitle) == ("divent: an R Package for snake_case and more", "A bold one")
