@@ -64,11 +64,14 @@ class Labels:
 
 
 def labels_in(value: Any) -> list[str]:
-    """``\\label{...}`` commands anywhere inside an AST value (a caption, a heading, math)."""
+    """``\\label{...}`` commands anywhere inside an AST value (a caption, a heading, math), and
+    the empty spans Inara's example paper labels a table with: ``[]{label="proglangs"}``."""
     found: list[str] = []
     for node in walk(value):
         if (node["t"] == "RawInline" and node["c"][0] in ("tex", "latex")) or node["t"] == "Math":
             found += LABEL.findall(node["c"][1])
+        elif node["t"] == "Span":
+            found += [value for key, value in node["c"][0][2] if key == "label" and value.strip()]
     return found
 
 

@@ -88,3 +88,13 @@ def test_a_label_leaves_no_space_before_the_full_stop(write_article: WriteArticl
     (path.parent / "chart.png").write_bytes((CROSSREFS.parent / "chart.png").read_bytes())
     (figure,) = [b for b in read_article(path).body if isinstance(b, Figure)]
     assert plain_text(figure.caption) == "Figure 1: Lines rising."
+
+
+def test_a_table_labelled_with_an_empty_span_as_inara_writes_it(write_article: WriteArticle) -> None:
+    body = ("\nAs \\autoref{langs} shows, and table \\ref{langs}.\n\n| Language | Year |\n|---|---|\n| C | 1972 |\n\n"
+            ": Languages used. []{label=\"langs\"}\n")
+    document = read_article(write_article(body=body))
+    refs = [n for n in block_inlines(document.body) if isinstance(n, CrossRef)]
+    (table,) = [b for b in document.body if isinstance(b, Table)]
+    assert sorted((r.text, r.target) for r in refs) == [("1", table.id), ("Table 1", table.id)]
+    assert not document.warnings
