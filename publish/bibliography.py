@@ -66,10 +66,10 @@ def names(value: Any) -> tuple[str, ...]:
 
 def missing(value: Any, article_dir: Path) -> tuple[str, ...]:
     """The files ``bibliography`` names that are not in the article's folder."""
-    return tuple(name for name in names(value) if _place(name, article_dir)[1:] != (True, True))
+    return tuple(name for name in names(value) if locate(name, article_dir)[1:] != (True, True))
 
 
-def _place(name: str, article_dir: Path) -> tuple[Path, bool, bool]:
+def locate(name: str, article_dir: Path) -> tuple[Path, bool, bool]:
     """Where a file name leads, whether that stays inside the article's folder, and whether it
     is a file there; the one path both checked and read, so a link cannot change in between."""
     try:
@@ -109,7 +109,7 @@ def file_items(value: Any, article_dir: Path, path: Path, line: int,
 
 def _read(name: str, article_dir: Path, path: Path, line: int,
           warnings: list[SourceWarning]) -> list[dict[str, Any]]:
-    file, inside, found = _place(name, article_dir)
+    file, inside, found = locate(name, article_dir)
     if not inside:  # never read (an R package keeps it in ../inst/): its keys are unknown, each warned of
         warnings.append(SourceWarning(str(path), line, 1, f"the bibliography '{name}' is outside the article's "
                                       "folder, and a build reads nothing outside it: copy it beside the article"))

@@ -59,7 +59,8 @@ QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019
 # edition lays itself out, so they go, one or several ("\\clearpage \\appendix").
 _LAYOUT_COMMAND = (r"\\(?:(?:newpage|clearpage|cleardoublepage|pagebreak|nopagebreak|linebreak)(?:\[\d\])?|"
                    r"bigskip|medskip|smallskip|noindent|centering|raggedright|raggedleft|vfill|hfill|FloatBarrier|"
-                   r"[vh]space\*?\{[^{}]*\}|appendix|maketitle|tableofcontents|listof(?:figures|tables|listings))")
+                   r"[vh]space\*?\{[^{}]*\}|setlength\{\\\w+\}\{[^{}]*\}|appendix|maketitle|tableofcontents|"
+                   r"listof(?:figures|tables|listings))")
 LAYOUT_TEX = re.compile(rf"^(?:{_LAYOUT_COMMAND}\s*)+$")
 # Text symbols papers type as commands (a table of \checkmark): the character LaTeX prints.
 TEXT_SYMBOLS = {"\\checkmark": "\u2713", "\\ding{51}": "\u2713", "\\ding{55}": "\u2717", "\\xmark": "\u2717",
@@ -67,6 +68,10 @@ TEXT_SYMBOLS = {"\\checkmark": "\u2713", "\\ding{51}": "\u2713", "\\ding{55}": "
                 "\\dag": "\u2020", "\\ddag": "\u2021", "\\S": "\u00a7", "\\P": "\u00b6", "\\copyright": "\u00a9",
                 "\\textregistered": "\u00ae", "\\texttrademark": "\u2122", "\\LaTeX": "LaTeX", "\\TeX": "TeX",
                 "\\textbullet": "\u2022", "\\ldots": "\u2026", "\\dots": "\u2026", "\\textellipsis": "\u2026"}
+# Text commands of one argument (or \href's two) that Pandoc's Markdown reader leaves raw
+# ("\texttt{EnsembleKalmanProcesses.jl}" 29 times in one paper), as the Pandoc nodes they mean.
+LATEX_MARKUP = re.compile(r"^\\(texttt|textbf|textit|emph|textsc|underline|textrm|textsf|textup|textnormal|mbox|"
+                          r"text|url|href)\{([^{}]*)\}(?:\{([^{}]*)\})?(\s*)$")
 # Macro definitions: Pandoc has already applied them to the math that uses them.
 MACRO_DEFINITION = re.compile(r"^\s*\\(newcommand|renewcommand|providecommand|def|DeclareMathOperator)\b")
 
@@ -167,6 +172,9 @@ class BodyTranslator:
         if kind == "Header":
             level, attr, inlines = content
             title = self.inlines(inlines)
+            if not plain_text(title).strip():  # "## " alone: a heading with no name helps no one find anything
+                self.warn(re.compile(r"#"), "a heading with no text is left out")
+                return
             heading = Heading(self.heading_id(plain_text(title, notes=False)), line, level, title)
             self.anchor(crossrefs.attr_id(attr) + crossrefs.labels_in(inlines), heading.id)
             yield heading
@@ -502,6 +510,10 @@ class BodyTranslator:
                 yield from self.crossref([label.strip() for label in ref.group(2).split(",")], ref.group(1).lower(),
                                          text)
                 return
+            markup = _latex_markup(text)
+            if markup is not None:  # \texttt{x}, \emph{x}, \url{x}...: what Pandoc's LaTeX reader makes of it
+                yield from self.inlines(markup)
+                return
             symbol = TEXT_SYMBOLS.get(text.strip().removesuffix("{}"))
             if symbol:  # Pandoc keeps the space a command swallows ("\\checkmark "): it is the text's
                 yield Text(symbol + (" " if text[-1:].isspace() else ""))
@@ -637,3 +649,20 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):  # a NUL byte, a name too long
         return False
+
+
+def _latex_markup(text: str) -> list[dict[str, Any]] | None:
+    """The Pandoc inlines a one-argument LaTeX text command stands for, or None."""
+    found = LATEX_MARKUP.match(text)
+    if found is None or (found.group(3) is not None) != (found.group(1) == "href"):
+        return None
+    command, argument, second, space = found.groups()
+    words: list[dict[str, Any]] = [{"t": "Str", "c": argument}]
+    nodes: dict[str, dict[str, Any]] = {
+        "texttt": {"t": "Code", "c": [["", [], []], argument]}, "textbf": {"t": "Strong", "c": words},
+        "textit": {"t": "Emph", "c": words}, "emph": {"t": "Emph", "c": words},
+        "textsc": {"t": "SmallCaps", "c": words}, "underline": {"t": "Underline", "c": words},
+        "url": {"t": "Link", "c": [["", [], []], words, [argument, ""]]},
+        "href": {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": second or argument}], [argument, ""]]},
+    }
+    return [nodes.get(command, words[0]), *([{"t": "Space"}] if space else [])]

@@ -191,7 +191,8 @@ def add_speed_options(b: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    console = Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one "path:line:col: message" line
+    # An error stays one "path:line:col: message" line, as written: no emoji (":100:" is one).
+    console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     args = parser().parse_args(argv)
     try:
         if args.command == "formats":

@@ -16,7 +16,8 @@ from publish.language import primary
 from publish.pandoc_ast import walk
 
 LABEL = re.compile(r"\\label\{([^{}]+)\}")
-MATH_ENVIRONMENT = re.compile(r"^\s*\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)\*?\}")
+MATH_ENVIRONMENT = re.compile(r"^\s*\\begin\{(equation|align|alignat|flalign|gather|multline|eqnarray|displaymath|"
+                              r"math)\*?\}")
 REF = re.compile(r"^\\(autoref|Autoref|cref|Cref|ref|eqref|pageref)\{([^{}]+)\}$")
 # Citation keys that are cross-references (pandoc-crossref, Quarto), and what they point at.
 PREFIXES = {"fig": "figure", "tbl": "table", "tab": "table", "eq": "equation", "sec": "section",

@@ -62,7 +62,7 @@ class _CountingLoader(yaml.SafeLoader):
                                                     node.start_mark) from None
 
 
-def _check_size(root: yaml.Node, path: Path) -> None:
+def _check_size(root: yaml.Node, path: Path, warnings: list[SourceWarning]) -> None:
     """Refuse front matter that aliases expand past MAX_NODES, or that contains itself."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
@@ -79,7 +79,7 @@ def _check_size(root: yaml.Node, path: Path) -> None:
             children = list(node.value)
         elif isinstance(node, yaml.MappingNode):
             children = [part for pair in node.value for part in pair]
-            _check_unique_keys(node, path)
+            _check_unique_keys(node, path, warnings)
         total = 1
         for child in children:
             total += size(child)
@@ -93,17 +93,22 @@ def _check_size(root: yaml.Node, path: Path) -> None:
     size(root)
 
 
-def _check_unique_keys(node: yaml.MappingNode, path: Path) -> None:
-    """YAML keeps the last of two equal keys without a word; the first value would be lost."""
-    seen: dict[tuple[str, str], int] = {}
-    for key_node, _ in node.value:
+def _check_unique_keys(node: yaml.MappingNode, path: Path, warnings: list[SourceWarning]) -> None:
+    """YAML keeps the last of two equal keys without a word, so the first value would be lost:
+    an error, unless both say the same (a published JOSS paper gives an author's ORCID twice)."""
+    seen: dict[tuple[str, str], tuple[int, yaml.Node]] = {}
+    for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":  # "<<" merges, and may repeat
             continue
-        line = key_node.start_mark.line + 2
+        line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
         if (key_node.tag, key_node.value) in seen:
-            raise SourceError(path, f"the key '{key_node.value}' is given twice (first on line "
-                              f"{seen[key_node.tag, key_node.value]})", line, key_node.start_mark.column + 1)
-        seen[key_node.tag, key_node.value] = line
+            first, earlier = seen[key_node.tag, key_node.value]
+            message = f"the key '{key_node.value}' is given twice (first on line {first})"
+            if not (isinstance(earlier, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode)
+                    and earlier.value == value_node.value):
+                raise SourceError(path, message, line, col)
+            warnings.append(SourceWarning(str(path), line, col, f"{message}, with the same value"))
+        seen[key_node.tag, key_node.value] = (line, value_node)
 
 
 def split(text: str, path: Path) -> FrontMatter:
@@ -115,20 +120,19 @@ def split(text: str, path: Path) -> FrontMatter:
     if not end:
         raise SourceError(path, "the front matter is not closed: add a line with '---' after it", 1, 1)
     yaml_text = "\n".join(lines[1:end])
-    warnings: tuple[SourceWarning, ...] = ()
     try:
-        node, data = _load(yaml_text, path)
+        node, data, warnings = _load(yaml_text, path)
     except SourceError as error:
         # YAML forbids tabs as indentation; Pandoc's reader takes them, and papers have them.
         tabbed = [number for number, line in enumerate(lines[1:end], start=2) if line.startswith("\t")]
         if not tabbed:
             raise
         try:
-            node, data = _load(re.sub(r"(?m)^\t+", lambda m: "  " * len(m.group()), yaml_text), path)
+            node, data, warnings = _load(re.sub(r"(?m)^\t+", lambda m: "  " * len(m.group()), yaml_text), path)
         except SourceError:
             raise error from None
-        warnings = (SourceWarning(str(path), tabbed[0], 1, "the front matter is indented with tabs, which YAML "
-                                  "does not allow; each is read as two spaces"),)
+        warnings.insert(0, SourceWarning(str(path), tabbed[0], 1, "the front matter is indented with tabs, which "
+                                         "YAML does not allow; each is read as two spaces"))
     key_lines: dict[str, int] = {}
     key_places: dict[str, tuple[int, int]] = {}
     item_lines: dict[str, list[int]] = {}
@@ -151,12 +155,13 @@ def split(text: str, path: Path) -> FrontMatter:
         body="\n".join(lines[end + 1 :]),
         body_line=end + 2,
         key_places=key_places,
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
 
 
-def _load(yaml_text: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any]]:
+def _load(yaml_text: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any], list[SourceWarning]]:
     """The front matter's YAML as a node (for the lines of keys) and as data, safely."""
+    warnings: list[SourceWarning] = []
     try:
         loader = _CountingLoader(yaml_text)  # the reader refuses control characters right here
     except yaml.reader.ReaderError as exc:
@@ -167,7 +172,7 @@ def _load(yaml_text: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any]]
     try:
         node = loader.get_single_node()
         if node is not None:
-            _check_size(node, path)
+            _check_size(node, path, warnings)
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -183,7 +188,7 @@ def _load(yaml_text: str, path: Path) -> tuple[yaml.Node | None, dict[str, Any]]
         loader.dispose()
     if not isinstance(data, dict):
         raise SourceError(path, "the front matter must be a mapping of keys to values", 2, 1)
-    return node, data
+    return node, data, warnings
 
 
 def _control_in(value: Any) -> str:

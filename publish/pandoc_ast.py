@@ -101,8 +101,10 @@ def split_at_bibliography(blocks: list[dict[str, Any]]) -> tuple[list[dict[str, 
             before = blocks[:index]
             if node["c"][1]:  # text the author put in the div stays, before the works
                 before += node["c"][1]
-            elif before and _is_bibliography_heading(before[-1]):
-                before = before[:-1]
+            else:  # the heading over it, past raw TeX that only sets the page (\setlength, \noindent)
+                heading = next((i for i in range(len(before) - 1, -1, -1) if not _only_raw(before[i])), None)
+                if heading is not None and _is_bibliography_heading(before[heading]):
+                    before = before[:heading] + before[heading + 1:]
             return before, blocks[index + 1:]
     for index in range(len(blocks) - 1, -1, -1):
         node = blocks[index]
@@ -111,6 +113,12 @@ def split_at_bibliography(blocks: list[dict[str, Any]]) -> tuple[list[dict[str, 
                 following is None or (following["t"] == "Header" and following["c"][0] <= node["c"][0])):
             return blocks[:index], blocks[index + 1:]
     return blocks, []
+
+
+def _only_raw(node: dict[str, Any]) -> bool:
+    """A raw block, or a paragraph of raw inlines and spaces only (``\\noindent``)."""
+    return node["t"] == "RawBlock" or (node["t"] in ("Para", "Plain") and all(
+        inline["t"] in ("RawInline", "Space", "SoftBreak") for inline in node["c"]))
 
 
 def _is_bibliography_heading(node: dict[str, Any]) -> bool:

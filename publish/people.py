@@ -28,11 +28,14 @@ FLAGS = {"corresponding": ("corresponding",), "equal_contrib": ("equal-contrib",
 # Pandoc's (smart typography: "Urbana--Champaign" has an en dash).
 LATEX_BREAK = re.compile(r"\\(?:linebreak|newline|break)\b|\\\\")
 LATEX_ESCAPE = re.compile(r"\\([&%$#_])")
+LATEX_THANKS = re.compile(r"\s*\\thanks\{((?:[^{}\]]|\{[^{}]*\})*)\}")
 
 
 def _text(value: Any) -> str:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        text = LATEX_ESCAPE.sub(r"\1", LATEX_BREAK.sub(" ", str(value)))
+        # LaTeX's \thanks{...} after a name is the note JOSS writes ^[...]: read the same way.
+        text = LATEX_THANKS.sub(lambda m: f"^[{m.group(1)}]", str(value))
+        text = LATEX_ESCAPE.sub(r"\1", LATEX_BREAK.sub(" ", text))
         text = text.replace("---", "\u2014").replace("--", "\u2013")
         return " ".join(text.replace("{", "").replace("}", "").split())  # BibTeX braces protect case only
     return ""

@@ -35,6 +35,7 @@ from publish.model import (
 from publish.pandoc_ast import cited_keys, plain_text_of, split_at_bibliography
 from publish.people import read_people
 from publish.places import SourcePlaces
+from publish.unrun import unrun
 
 __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 
@@ -71,6 +72,8 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         limits = replace(limits, max_bytes=max_bytes)
     text = _read_text(path, limits.max_bytes)
     front = split(text, path)
+    runnable, unrun_warnings = unrun(front.body, front.body_line, path)  # R Markdown's chunks, Quarto's includes
+    front = replace(front, body=runnable, warnings=(*front.warnings, *unrun_warnings))
     fields = Fields(front, path)
     misspelt_key(front, path, KNOWN_KEYS, OTHER_TOOLS_KEYS)
     _refuse_control_characters(front.body, front.body_line, path)
@@ -203,12 +206,15 @@ def _style_name(fields: Fields, article_dir: Path) -> str:
     folder is a warning, not an error: the packaged style of that name if there is one (JOSS
     papers name ``apa.csl`` and ship none), else APA."""
     name = fields.text("csl") or fields.text("citation-style") or "apa"
-    if not name.endswith(".csl") or (article_dir / name).is_file():
+    _, inside, found = bibliography.locate(name, article_dir)
+    if not name.endswith(".csl") or (inside and found):
         return name
     fallback = Path(name).stem if citations.style_exists(Path(name).stem) else "apa"
     line, col = fields.front.key_places.get("csl", fields.front.key_places.get("citation-style", (2, 1)))
-    fields.warnings.append(SourceWarning(str(fields.path), line, col, f"the CSL style '{name}' is not in the "
-                                         f"article's folder, so the packaged style '{fallback}' is used"))
+    where = ("is not in the article's folder" if inside
+             else "is outside the article's folder, which a build never leaves")
+    fields.warnings.append(SourceWarning(str(fields.path), line, col, f"the CSL style '{name}' {where}, so the "
+                                         f"packaged style '{fallback}' is used"))
     return fallback
 
 

@@ -263,6 +263,16 @@ def test_a_key_given_twice(tmp_path: Path, capsys: Capsys) -> None:
     build(capsys, path.parent, tmp_path / "dist", QUICKEST).one_error(path, r"the key 'title' is given twice", line=5)
 
 
+def test_a_key_given_twice_with_the_same_value_is_a_warning(tmp_path: Path) -> None:
+    """t8code's JOSS paper gives an author's ORCID twice, the same both times; Pandoc builds it."""
+    path = article(tmp_path / "art", front=MINIMAL_FRONT + "authors:\n  - name: Ann\n    orcid: 0000-0002-1825-0097\n"
+                   "    affiliation: 1\n    orcid: 0000-0002-1825-0097\n")
+    document = read_article(path)
+    assert document.meta.author_details[0].orcid == "https://orcid.org/0000-0002-1825-0097"
+    assert [(w.line, w.message) for w in document.warnings] == [
+        (8, "the key 'orcid' is given twice (first on line 6), with the same value")]
+
+
 @pytest.mark.parametrize("name, front, body, line, message", [
     ("loop.png", MINIMAL_FRONT, "\nText.\n\n![A loop](loop.png)\n", 8,
      r"the image 'loop.png' cannot be found: its name is invalid or its links go round in a loop"),

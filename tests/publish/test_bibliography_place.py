@@ -98,3 +98,11 @@ def test_every_edition_puts_the_appendix_after_the_references(tmp_path: Path) ->
     assert transcript.index("Harbour Press") < transcript.index("Appendix: the drift correction")
     assert not any(isinstance(b, Heading) and plain_text(b.children) == "References"
                    for b in read_article(FIXTURE).body)
+
+
+def test_the_refs_div_under_its_heading_past_raw_tex_that_sets_the_page(write_article: WriteArticle) -> None:
+    """OptiFit (R Markdown): ## References, \\setlength and \\noindent, then <div id="refs"></div>."""
+    body = ("\nText [@a].\n\n## References\n\n\\setlength{\\parindent}{-0.25in}\n\\noindent\n\n<div id=\"refs\"></div>"
+            "\n\n## Figures\n\nMore.\n")
+    document = read_article(write_article(f"title: T\nlang: en\n{CITED}", body))
+    assert titles(document.body) == [] and titles(document.appendix) == ["Figures"]

@@ -110,3 +110,16 @@ def test_front_matter_indented_with_tabs_is_read_with_a_warning(write_article: W
     assert document.meta.authors == ("Anders M\u00e6hlum", "\u00d8zlem B")
     assert [(w.line, w.message) for w in document.warnings] == [
         (5, "the front matter is indented with tabs, which YAML does not allow; each is read as two spaces")]
+
+
+def test_latex_text_commands_are_what_they_mean(write_article: WriteArticle) -> None:
+    """EnsembleKalmanProcesses.jl's paper writes \\texttt{...} 29 times; each was shown as TeX."""
+    body = ("\nUse \\texttt{EKP.jl} and \\emph{this}, see \\href{https://a.example}{the site} or "
+            "\\url{https://b.example}; \\textbf{bold} and \\mbox{plain} end.\n")
+    document = read_article(write_article(body=body))
+    (paragraph,) = document.body
+    assert plain_text(paragraph.children) == (  # type: ignore[attr-defined]
+        "Use EKP.jl and this, see the site or https://b.example; bold and plain end.")
+    kinds = [type(node).__name__ for node in paragraph.children]  # type: ignore[attr-defined]
+    assert [k for k in kinds if k != "Text"] == ["Code", "Emphasis", "Link", "Link", "Strong"]
+    assert not document.warnings

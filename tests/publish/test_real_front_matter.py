@@ -237,3 +237,11 @@ def test_markup_in_the_title_is_left_out_of_every_editions_title(write_article: 
                          "**bold** one\nlang: en\n---\n\nText.\n")
     meta = read_article(path).meta
     assert (meta.title, meta.subtitle) == ("divent: an R Package for snake_case and more", "A bold one")
+
+
+def test_latex_thanks_in_a_name_is_its_note() -> None:
+    """A Quarto thesis writes 'Andreas Laffert Tamayo\\thanks{This M.A. thesis ...}': it showed in the byline."""
+    people, _ = read_people({"author": [{"name": "Ann Lee\\thanks{This M.A. thesis {was} funded.}"},
+                                        "Bo Li \\thanks{Corresponding author}"]}, {}, "paper.md")
+    assert [(p.name, p.note, p.corresponding) for p in people] == [
+        ("Ann Lee", "This M.A. thesis was funded.", False), ("Bo Li", "", True)]

@@ -158,7 +158,6 @@ def test_accepted_csl_dates(write_article: Write) -> None:
 @pytest.mark.parametrize("csl, message", [
     ("../../../../../../../../../../tmp/evil", r"unknown citation style"),
     ("no-such-style-anywhere", r"unknown citation style 'no-such-style-anywhere'"),
-    ("../outside.csl", r"is not a file in the article's folder"),
     ("broken.csl", r"the CSL style 'broken.csl' cannot be read"),
 ])
 def test_citation_style(write_article: Write, tmp_path: Path, csl: str, message: str) -> None:
@@ -166,6 +165,16 @@ def test_citation_style(write_article: Write, tmp_path: Path, csl: str, message:
     path = write_article(f"title: T\nlang: en\ncsl: {csl}\n")
     (path.parent / "broken.csl").write_text("<not xml")
     located(path, 4, 1, message)
+
+
+def test_a_citation_style_outside_the_folder_is_never_read(write_article: Write, tmp_path: Path) -> None:
+    """A Quarto project keeps its style in ../input/bib/: the packaged style of its name stands in."""
+    (tmp_path / "apa.csl").write_text("<style/>")
+    document = read_article(write_article("title: T\nlang: en\ncsl: ../apa.csl\n"))
+    assert document.meta.csl_style == "apa"
+    (warning,) = document.warnings
+    assert (warning.line, warning.message) == (4, "the CSL style '../apa.csl' is outside the article's folder, "
+                                                  "which a build never leaves, so the packaged style 'apa' is used")
 
 
 # ------------------------------------------------------------------ figures
@@ -576,3 +585,13 @@ def test_a_date_that_cannot_be_read_is_a_warning_at_its_key(write_article: Write
     assert document.meta.date == ""
     (warning,) = document.warnings
     assert (warning.line, warning.col) == (4, 1) and "is not a date" in warning.message
+
+
+def test_a_warning_at_line_100_keeps_its_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Rich made ":100:" an emoji (cedillo's log read "ArticuloJorgeCedillo.md💯240")."""
+    folder = tmp_path / "art"
+    folder.mkdir()
+    source = folder / "article.md"
+    source.write_text("---\ntitle: T\nlang: en\n---\n" + "\n" * 95 + "A citation [@nobody].\n", encoding="utf-8")
+    assert main(["build", str(folder), "--out", str(tmp_path / "dist"), "--format", "large-print"]) == 0
+    assert f"{source}:100:13: warning: unknown citation key" in capsys.readouterr().err

@@ -1,0 +1,58 @@
+"""What R Markdown and Quarto sources ask their own tools to run, which this toolkit does not.
+
+An ``.Rmd`` or ``.qmd`` file holds code chunks (```` ```{r label, echo=FALSE} ````) that knitr
+or Quarto run to make the article's figures and numbers, and Quarto includes other files
+(``{{< include intro.qmd >}}``). Pandoc reads neither: a chunk's header is no fence to it, so
+its code spills into the text, and an include is shown as typed. Here a chunk becomes a plain
+code block (or nothing, where the author hid its code), an include goes, and the writer is told
+once, at the first of each, to knit or render the article first. Lines are blanked, never
+removed, so every later line keeps its number for errors and warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from publish.model import SourceWarning
+
+CHUNK = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<options>[^}]*)\}\s*$")
+HIDDEN = re.compile(r"\b(?:include|echo)\s*=\s*(?:FALSE|F)\b")
+HIDDEN_QUARTO = re.compile(r"^\s*#\|\s*(?:include|echo)\s*:\s*false\s*$")
+INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(\S+)\s*>\}\}\s*$")
+
+
+def unrun(text: str, first_line: int, path: Path) -> tuple[str, list[SourceWarning]]:
+    """The body with code chunks as code blocks (hidden ones blanked) and includes blanked."""
+    lines = text.split("\n")
+    warnings: list[SourceWarning] = []
+    index = 0
+    while index < len(lines):
+        chunk = CHUNK.match(lines[index])
+        if chunk is None:
+            include = INCLUDE.match(lines[index])
+            if include:
+                if not any("include" in w.message for w in warnings):
+                    warnings.append(SourceWarning(str(path), first_line + index, 1, f"the Quarto include of "
+                                                  f"'{include.group(1)}' is not followed, so its text is missing: "
+                                                  "render the article with Quarto first"))
+                lines[index] = ""
+            index += 1
+            continue
+        end = next((i for i in range(index + 1, len(lines))
+                    if lines[i].strip().startswith(chunk["fence"]) and not lines[i].strip().strip(chunk["fence"][0])),
+                   len(lines) - 1)
+        hidden = bool(HIDDEN.search(chunk["options"])) or any(HIDDEN_QUARTO.match(line)
+                                                               for line in lines[index + 1:end])
+        if not any("chunk" in w.message for w in warnings):
+            warnings.append(SourceWarning(str(path), first_line + index, 1, f"code chunks ({{{chunk['engine']}}}) "
+                                          "are not run: knit or render the article first to show what they make; "
+                                          "their code is shown as code, or left out where the chunk hides it"))
+        if hidden:
+            lines[index:end + 1] = [""] * (end + 1 - index)
+        else:  # Quarto's "#|" options open the chunk: the fence moves down past them
+            options = next((i for i in range(index + 1, end) if not lines[i].strip().startswith("#|")), end)
+            lines[index:options] = [""] * (options - 1 - index) + [
+                f"{chunk['indent']}{chunk['fence']} {chunk['engine'].lower()}"]
+        index = end + 1
+    return "\n".join(lines), warnings
