@@ -77,9 +77,10 @@ class TocEntry:
 
 
 def toc(document: Document) -> list[TocEntry]:
-    """The table of contents: body headings (or, in an article without any, its title), then
-    the notes, disclaimer, references and the appendix's headings."""
-    entries = [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in headings_in(document.body)]
+    """The table of contents: the abstract, body headings (or, in an article without any, its
+    title), then the notes, disclaimer, references and the appendix's headings."""
+    entries = [TocEntry("abstract-heading", "Abstract", 1)] if document.abstract else []
+    entries += [TocEntry(h.id, plain_text(h.children), h.level - 1) for h in headings_in(document.body)]
     if not entries:  # a contents list must lead somewhere (an empty EPUB nav is invalid)
         entries.append(TocEntry("title", document.meta.title, 1))
     if document.footnotes:

@@ -8,11 +8,12 @@ import unicodedata
 # Ids the page templates use for their own landmarks; headings never take them.
 RESERVED_IDS = frozenset({"main", "title", "toc", "toc-heading", "toc-title", "disclaimer", "disclaimer-heading",
                           "references", "references-heading", "appendix-heading", "footnotes", "footnotes-heading",
+                          "abstract", "abstract-heading",
                           "audio", "listen-heading", "landmarks", "landmarks-title", "page-list", "page-list-title"})
 # The ids the reader numbers (p-3, fnref-1-2...) and the editions' page breaks (page-3): a heading
 # whose slug looks like one of them would clash with a later block, so it takes a prefix.
-GENERATED_ID = re.compile(r"^(?:disclaimer-)?(?:fn-\d+-)*(?:p|li|list|quote|lang|code|hr|fig|tbl|eq|cite|fn|fnref|page)"
-                          r"(?:-\d+)*$")
+GENERATED_ID = re.compile(r"^(?:disclaimer-|abstract-)?(?:fn-\d+-)*"
+                          r"(?:p|li|list|quote|lang|code|hr|fig|tbl|eq|cite|fn|fnref|page)(?:-\d+)*$")
 
 
 class IdPool:

@@ -374,17 +374,18 @@ class Document:
     figures_dir: str = field(default="", compare=False)  # the article folder, assets resolve here
     warnings: tuple[SourceWarning, ...] = ()
     bibliography_files: tuple[str, ...] = ()  # as 'bibliography' names them, in the article folder
+    abstract: tuple[Block, ...] = ()  # the front matter's 'abstract', shown under the title in every edition
 
     def headings(self) -> Iterator[Heading]:
         """Every heading of the body and the appendix, at any depth, in reading order."""
         return headings_in((*self.body, *self.appendix))
 
     def parts(self) -> tuple[tuple[Block, ...], ...]:
-        """Every run of blocks the article has: body, appendix, disclaimer and each note."""
-        return self.body, self.appendix, self.disclaimer, *(note.blocks for note in self.footnotes)
+        """Every run of blocks the article has: abstract, body, appendix, disclaimer and each note."""
+        return self.abstract, self.body, self.appendix, self.disclaimer, *(note.blocks for note in self.footnotes)
 
     def formulas(self) -> Iterator[Math]:
-        """Every formula of the article: body, appendix, notes and disclaimer."""
+        """Every formula of the article, in every run of blocks."""
         for part in self.parts():
             yield from (node for node in block_inlines(part) if isinstance(node, Math))
 

@@ -101,13 +101,16 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     items, lines_of = bibliography.gather(front, fields, path, limits.max_references)
 
     disclaimer_text = fields.text("disclaimer")
+    abstract_text = fields.text("abstract")
     body_ast = pandoc.markdown_ast(front.body, path, front.body_line, limits.max_depth)
     if body_ast.get("meta"):
         fields.warnings.append(_metadata_in_body(front, sorted(body_ast["meta"]), path))
     disclaimer_ast = (pandoc.markdown_ast(disclaimer_text, path, front.lines.get("disclaimer", 2), limits.max_depth)
                       if disclaimer_text else None)
+    abstract_ast = (pandoc.markdown_ast(abstract_text, path, front.lines.get("abstract", 2), limits.max_depth)
+                    if abstract_text else None)
     # Only what the article cites is listed, and what 'nocite' adds ('@*': everything), as in Pandoc.
-    cited = cited_keys(body_ast) | (cited_keys(disclaimer_ast) if disclaimer_ast else set())
+    cited = set().union(*(cited_keys(ast) for ast in (body_ast, disclaimer_ast, abstract_ast) if ast))
     nocite = _nocite(front.data.get("nocite"))
     all_keys = [item["id"] for item in items]
     items = [item for item in items if "*" in nocite or item["id"] in cited | nocite]
@@ -121,7 +124,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         meta = replace(meta, lang=_language_of(plain_text_of(body_ast["blocks"]), path, front, fields))
     expand_raw = _raw_environments(path)
     labels = crossrefs.collect(body_ast["blocks"], lambda node: plain_text_of(node["c"][2]), expand_raw)
-    formulas = mathml.formulas_in([body_ast, disclaimer_ast])
+    formulas = mathml.formulas_in([body_ast, disclaimer_ast, abstract_ast])
     converted = mathml.convert([(crossrefs.resolve_in_math(tex, labels, meta.lang), display)
                                 for tex, display in formulas])
     missing = bibliography.missing(front.data.get("bibliography"), article_dir)
@@ -136,15 +139,21 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     before, after = split_at_bibliography(body_ast["blocks"]) if entries else (body_ast["blocks"], [])
     body, appendix = body_reader.blocks(before), body_reader.blocks(after)
     _require_text(body + appendix, front.body_line, path)
-    disclaimer: tuple[Block, ...] = ()
-    readers = [body_reader]
-    if disclaimer_ast:
-        # The disclaimer's own lines are not the file's; errors point at its key instead.
-        disclaimer_reader = translator(disclaimer_text, front.lines.get("disclaimer", 2), "disclaimer-", True)
-        disclaimer = disclaimer_reader.blocks(disclaimer_ast["blocks"])
-        if disclaimer_reader.notes:
-            raise SourceError(path, "the disclaimer cannot have footnotes", front.lines["disclaimer"], 1)
-        readers.append(disclaimer_reader)
+
+    def front_text(key: str, text: str, ast: dict[str, Any] | None) -> tuple[tuple[Block, ...], list[BodyTranslator]]:
+        """The disclaimer or the abstract: Markdown in the front matter, and its reader. Its lines
+        are not the file's, so errors point at its key."""
+        if not ast:
+            return (), []
+        reader = translator(text, front.lines.get(key, 2), f"{key}-", True)
+        blocks = reader.blocks(ast["blocks"])
+        if reader.notes:
+            raise SourceError(path, f"the {key} cannot have footnotes", front.lines[key], 1)
+        return blocks, [reader]
+
+    disclaimer, disclaimer_readers = front_text("disclaimer", disclaimer_text, disclaimer_ast)
+    abstract, abstract_readers = front_text("abstract", abstract_text, abstract_ast)
+    readers = [*abstract_readers, body_reader, *disclaimer_readers]  # the text editions' reading order
 
     cited_by: dict[str, list[str]] = {}
     for citation in (c for reader in readers for c in reader.citations):
@@ -169,6 +178,7 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
         figures_dir=str(article_dir),
         warnings=(*fields.warnings, *(w for reader in readers for w in reader.warnings), *heading_warnings),
         bibliography_files=bibliography.names(front.data.get("bibliography")),
+        abstract=abstract,
     )
     # Every image is checked here, once, so a bad one is one error rather than one per edition.
     for figure in assets.figures(document):

@@ -146,4 +146,5 @@ def map_inlines(document: Document, change: Callable[[Inline], list[Inline]], in
         footnotes=rewrite(document.footnotes),
         references=rewrite(document.references),
         appendix=rewrite(document.appendix),
+        abstract=rewrite(document.abstract),
     )

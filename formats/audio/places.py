@@ -7,7 +7,8 @@ from publish.model import Document, SourceWarning, walk_blocks
 
 def block_lines(document: Document) -> dict[str, int]:
     """The source line of every block, note and reference, by the id its segments take."""
-    lines = {block.id: block.line for block in walk_blocks((*document.disclaimer, *document.body, *document.appendix))}
+    text = (*document.disclaimer, *document.abstract, *document.body, *document.appendix)
+    lines = {block.id: block.line for block in walk_blocks(text)}
     for note in document.footnotes:
         lines[note.id] = note.line
         lines.update((block.id, block.line) for block in walk_blocks(note.blocks))

@@ -104,6 +104,7 @@ def _block_items(blocks: tuple[Block, ...], group: str) -> list[Item]:
 def source_items(document: Document, *, title_line: int = 1) -> list[Item]:
     """Everything every edition must carry, in source order within each part."""
     items = [Item("body", "title", title_line, ((document.meta.title, False),))]
+    items += _block_items(document.abstract, "body")
     items += _block_items(document.body, "body")
     for note in document.footnotes:
         items += [Item("notes", "note", i.line, i.pieces) for i in _block_items(note.blocks, "notes")]

@@ -130,6 +130,10 @@ class _Script:
             self.next_chapter = "Disclaimer"
             yield self.segment("disclaimer-heading", self.say("disclaimer"), "Disclaimer", PAUSE_SECTION)
             yield from self.blocks(self.doc.disclaimer)
+        if self.doc.abstract:
+            self.next_chapter = "Abstract"
+            yield self.segment("abstract-heading", self.say("abstract"), "Abstract", PAUSE_SECTION)
+            yield from self.blocks(self.doc.abstract)
         body = self.doc.body
         if body and not isinstance(body[0], Heading):
             self.next_chapter = "Introduction"

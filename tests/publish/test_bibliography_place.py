@@ -88,13 +88,16 @@ def test_every_edition_puts_the_appendix_after_the_references(tmp_path: Path) ->
     slug = folder.name
     large_print = (folder / f"{slug}.large-print.html").read_text(encoding="utf-8")
     assert large_print.count(">References</h2>") == 1
+    assert large_print.index('id="abstract-heading"') < large_print.index('id="summary"')
     assert large_print.index('id="references-heading"') < large_print.index('id="appendix-the-drift-correction"')
     for pdf in (folder / f"{slug}.pdf", folder / f"{slug}.large-print.pdf"):
         text = " ".join(pdf_words(pdf).split())
         assert text.index("Harbour Press") < text.index("Appendix: the drift correction")
+        assert text.index("Tide gauges drift.") < text.index("Tide gauges record")
         assert [t for t in bookmarks(pdf) if t in ("References", "Appendix: the drift correction")] == [
             "References", "Appendix: the drift correction"]
     transcript = (folder / f"{slug}.vtt").read_text(encoding="utf-8")
+    assert transcript.index("Tide gauges drift.") < transcript.index("Tide gauges record")
     assert transcript.index("Harbour Press") < transcript.index("Appendix: the drift correction")
     assert not any(isinstance(b, Heading) and plain_text(b.children) == "References"
                    for b in read_article(FIXTURE).body)
@@ -106,3 +109,13 @@ def test_the_refs_div_under_its_heading_past_raw_tex_that_sets_the_page(write_ar
             "\n\n## Figures\n\nMore.\n")
     document = read_article(write_article(f"title: T\nlang: en\n{CITED}", body))
     assert titles(document.body) == [] and titles(document.appendix) == ["Figures"]
+
+
+def test_the_abstract_is_read_with_its_citation_and_formula(paper: Document) -> None:
+    """The front matter's abstract: every edition shows it under the title (the build test above
+    checks them all); Pandoc's templates do, and a paper lost it in every edition before."""
+    first, second = paper.abstract
+    assert plain_text(first.children) == (  # type: ignore[union-attr]
+        "Tide gauges drift. We correct the drift (1) with one formula, h sub c equals h minus delta t.")
+    assert plain_text(second.children) == "The correction is in the appendix."  # type: ignore[union-attr]
+    assert paper.references[0].cited_by[0] == "abstract-cite-1"
