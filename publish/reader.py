@@ -35,7 +35,7 @@ from publish.model import (
 from publish.pandoc_ast import cited_keys, plain_text_of, split_at_bibliography
 from publish.people import read_people
 from publish.places import SourcePlaces
-from publish.unrun import unrun
+from publish.unrun import header_macros, unrun
 
 __all__ = ["RESERVED_IDS", "read_article", "reference_id", "slug_of", "slugify"]
 
@@ -73,6 +73,10 @@ def read_article(path: Path, limits: Limits = DEFAULT, *, max_bytes: int | None 
     text = _read_text(path, limits.max_bytes)
     front = split(text, path)
     runnable, unrun_warnings = unrun(front.body, front.body_line, path)  # R Markdown's chunks, Quarto's includes
+    macros = header_macros(front.data, path.parent)
+    first, newline, rest = runnable.partition("\n")
+    if macros and newline and not first.strip():  # on the blank line after the front matter: no line moves
+        runnable = macros + newline + rest
     front = replace(front, body=runnable, warnings=(*front.warnings, *unrun_warnings))
     fields = Fields(front, path)
     misspelt_key(front, path, KNOWN_KEYS, OTHER_TOOLS_KEYS)

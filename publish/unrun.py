@@ -56,3 +56,47 @@ def unrun(text: str, first_line: int, path: Path) -> tuple[str, list[SourceWarni
                 f"{chunk['indent']}{chunk['fence']} {chunk['engine'].lower()}"]
         index = end + 1
     return "\n".join(lines), warnings
+
+
+MACRO_LINE = re.compile(r"^\s*\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator\*?|def)\b")
+HEADER_KEYS = ("header-includes", "include-in-header")
+
+
+def header_macros(front: dict[str, object], article_dir: Path) -> str:
+    """The macros a paper defines for its PDF's LaTeX preamble, in ``header-includes`` or an
+    ``include-in-header`` file (at the top or under Quarto's ``format: pdf:``), on one line: its
+    math needs them in every edition. Files outside the article's folder are never read."""
+    texts: list[str] = []
+
+    def visit(value: object, depth: int) -> None:
+        if isinstance(value, dict) and depth < 4:
+            for key, item in value.items():
+                if key in HEADER_KEYS:
+                    texts.extend(_header_texts(item, article_dir))
+                else:
+                    visit(item, depth + 1)
+
+    visit(front, 0)
+    lines = (line.split("%", 1)[0].strip() for text in texts for line in text.splitlines())
+    return " ".join(line for line in lines if MACRO_LINE.match(line))
+
+
+def _header_texts(value: object, article_dir: Path) -> list[str]:
+    if isinstance(value, list):
+        return [text for item in value for text in _header_texts(item, article_dir)]
+    if isinstance(value, dict):
+        return ([_file_text(str(value["file"]), article_dir)] if "file" in value else []) + (
+            [str(value["text"])] if "text" in value else [])
+    if isinstance(value, str):
+        return [_file_text(value, article_dir) if "\\" not in value and value.strip().endswith(".tex") else value]
+    return []
+
+
+def _file_text(name: str, article_dir: Path) -> str:
+    try:
+        file = (article_dir / name.strip()).resolve()
+        if file.is_relative_to(article_dir.resolve()) and file.is_file() and file.stat().st_size < 1_000_000:
+            return file.read_text(encoding="utf-8", errors="replace")
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
+        pass
+    return ""

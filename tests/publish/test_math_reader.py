@@ -163,3 +163,18 @@ def test_other_raw_html_is_text_with_a_warning(write_article: WriteArticle) -> N
     (warning,) = document.warnings  # once, at the opening tag
     assert "raw HTML is shown as text" in warning.message
     assert warning.line == path.read_text().splitlines().index("A <mark>marked</mark> word.") + 1
+
+
+def test_macros_of_the_latex_preamble_are_applied(write_article: WriteArticle) -> None:
+    """localhierarchy (Quarto) defines \\glob in preamble.tex, named under format: pdf:
+    include-in-header; R Markdown papers write header-includes. Twenty formulas showed as TeX."""
+    path = write_article(raw="---\ntitle: T\nlang: en\nheader-includes: |\n  \\newcommand{\\R}{\\mathbb{R}}\n"
+                         "format:\n  pdf:\n    include-in-header:\n      - file: preamble.tex\n---\n\n"
+                         "A vector $x \\in \\R^n$ and $\\mu_\\glob$.\n", folder="q")
+    preamble = "\\usepackage{amsmath}\n\\newcommand{\\glob}{\\mathrm{global}} % a note\n"
+    (path.parent / "preamble.tex").write_text(preamble, encoding="utf-8")
+    document = read_article(path)
+    formulas = {n.tex: n for n in block_inlines(document.body) if isinstance(n, Math)}
+    assert all(f.mathml for f in formulas.values()) and not document.warnings
+    assert "ℝ" in next(f.mathml for f in formulas.values() if "x" in f.tex)
+    assert document.body[0].line == 12  # type: ignore[union-attr]  # the text keeps its line
