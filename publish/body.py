@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -632,11 +633,26 @@ def _strip(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in nodes:
+        if isinstance(node, CrossRef) and out and isinstance(out[-1], Text):
+            node = _unrepeated(out[-1].text, node)
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text + node.text)
         else:
             out.append(node)
     return tuple(out)
+
+
+def _unrepeated(before: str, reference: CrossRef) -> CrossRef:
+    """"Figure @fig:x" (or "Fig. \\autoref{fig:x}") reads "Figure 2", not "Figure Figure 2": where
+    the text already names the kind, the reference gives the number only."""
+    name, _, number = reference.text.partition(" ")
+    words = before.rstrip().split()
+    if not number or not before[-1:].isspace() or not words:
+        return reference
+    written = words[-1].rstrip(".").casefold()
+    if len(written) >= 2 and name.casefold().startswith(written):
+        return dataclasses.replace(reference, text=number)
+    return reference
 
 
 def _short(text: str) -> str:

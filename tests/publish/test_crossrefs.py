@@ -98,3 +98,13 @@ def test_a_table_labelled_with_an_empty_span_as_inara_writes_it(write_article: W
     (table,) = [b for b in document.body if isinstance(b, Table)]
     assert sorted((r.text, r.target) for r in refs) == [("1", table.id), ("Table 1", table.id)]
     assert not document.warnings
+
+
+def test_a_reference_after_the_name_of_its_kind_gives_the_number(write_article: WriteArticle) -> None:
+    """bayesmeas writes "Figure @fig:accuracy": "Figure Figure 2" before."""
+    body = ("\n![Accuracy](chart.png){#fig:accuracy}\n\nSee Figure @fig:accuracy, Fig. @fig:accuracy and "
+            "@fig:accuracy; then the figure \\ref{fig:accuracy} again.\n")
+    path = write_article(body=body)
+    (path.parent / "chart.png").write_bytes((CROSSREFS.parent / "chart.png").read_bytes())
+    paragraph = next(b for b in read_article(path).body if isinstance(b, Paragraph))
+    assert plain_text(paragraph.children) == "See Figure 1, Fig. 1 and Figure 1; then the figure 1 again."
