@@ -280,7 +280,8 @@ def slug_of(path: Path, title: str | None = None) -> str:
         if path.parent.name.lower() not in GENERIC_NAMES:
             return slugify(path.parent.name) or "article"
         title = _title_of(path) if title is None else title  # the reader knows it: no second read
-        name = title.split(":", 1)[0] if ":" in title else title  # JOSS titles: "Name: what it does"
+        # JOSS titles: "Name: what it does", or "Name - what it does" (t8code).
+        name = re.split(r":|\s[-\u2013\u2014]\s", title, maxsplit=1)[0]
         return slugify(name) or slugify(path.parent.name) or "article"
     return slugify(path.stem) or "article"
 

@@ -118,6 +118,8 @@ def test_a_markdown_file_of_any_name_and_a_folder_with_one(tmp_path: Path) -> No
     assert find_articles([tmp_path / "repo"]) == [paper]
     assert slug_of(paper) == "fast-warping-of-curves"  # paper/paper.md says nothing: the title does
     assert slug_of(JOSS_LIKE) == "joss-like"
+    paper.write_text("---\ntitle: 't8code - modular adaptive mesh refinement'\nlang: en\n---\n\nText.\n")
+    assert slug_of(paper) == "t8code"
 
 
 def test_strict_makes_a_warning_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
