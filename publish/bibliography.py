@@ -19,6 +19,7 @@ import yaml
 
 from publish import citations, pandoc
 from publish.errors import SourceError
+from publish.folder import locate
 from publish.frontmatter import Fields, FrontMatter
 from publish.model import SourceWarning
 
@@ -67,16 +68,6 @@ def names(value: Any) -> tuple[str, ...]:
 def missing(value: Any, article_dir: Path) -> tuple[str, ...]:
     """The files ``bibliography`` names that are not in the article's folder."""
     return tuple(name for name in names(value) if locate(name, article_dir)[1:] != (True, True))
-
-
-def locate(name: str, article_dir: Path) -> tuple[Path, bool, bool]:
-    """Where a file name leads, whether that stays inside the article's folder, and whether it
-    is a file there; the one path both checked and read, so a link cannot change in between."""
-    try:
-        file = (article_dir / name).resolve()
-        return file, file.is_relative_to(article_dir.resolve()), file.is_file()
-    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
-        return article_dir, True, False
 
 
 def file_items(value: Any, article_dir: Path, path: Path, line: int,

@@ -13,6 +13,7 @@ from typing import Any
 
 from publish import crossrefs
 from publish.errors import SourceError
+from publish.folder import locate
 from publish.frontmatter import LANGUAGE_TAG
 from publish.ids import heading_base
 from publish.math import mathml, spoken
@@ -381,7 +382,7 @@ class BodyTranslator:
         missing = ""
         if not PurePosixPath(src).suffix:  # LaTeX's \includegraphics{plot} finds plot.pdf, plot.png...
             src = next((candidate for candidate in (src + suffix for suffix in GRAPHICS_SUFFIXES)
-                        if _is_file(self.path.parent / candidate)), src)
+                        if locate(candidate, self.path.parent)[2]), src)
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I) and not src.lower().startswith("file:"):
             missing = f"Image not included: it is on the network ({src}), and images are never fetched."
             self.warn(src, f"the image '{src}' is not in the article's folder: images are never fetched from the "
@@ -658,13 +659,6 @@ def _unrepeated(before: str, reference: CrossRef) -> CrossRef:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # a NUL byte, a name too long
-        return False
 
 
 def _latex_markup(text: str) -> list[dict[str, Any]] | None:

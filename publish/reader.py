@@ -13,6 +13,7 @@ from typing import Any
 from publish import assets, bibliography, citations, crossrefs, language, pandoc, transforms
 from publish.body import BodyTranslator, Links
 from publish.errors import SourceError
+from publish.folder import locate
 from publish.frontmatter import CONTROL, Fields, FrontMatter, misspelt_key, split
 from publish.ids import RESERVED_IDS, IdPool, reference_id, slugify
 from publish.limits import DEFAULT, Limits
@@ -220,7 +221,7 @@ def _style_name(fields: Fields, article_dir: Path) -> str:
     folder is a warning, not an error: the packaged style of that name if there is one (JOSS
     papers name ``apa.csl`` and ship none), else APA."""
     name = fields.text("csl") or fields.text("citation-style") or "apa"
-    _, inside, found = bibliography.locate(name, article_dir)
+    _, inside, found = locate(name, article_dir)
     if not name.endswith(".csl") or (inside and found):
         return name
     fallback = Path(name).stem if citations.style_exists(Path(name).stem) else "apa"

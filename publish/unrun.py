@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from publish.folder import locate
 from publish.model import SourceWarning
 
 CHUNK = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{(?P<engine>[A-Za-z][\w-]*)(?P<options>[^}]*)\}\s*$")
@@ -25,17 +26,16 @@ INCLUDE = re.compile(r"^\s*\{\{<\s*include\s+(\S+)\s*>\}\}\s*$")
 def unrun(text: str, first_line: int, path: Path) -> tuple[str, list[SourceWarning]]:
     """The body with code chunks as code blocks (hidden ones blanked) and includes blanked."""
     lines = text.split("\n")
-    warnings: list[SourceWarning] = []
+    warnings: dict[str, SourceWarning] = {}  # the first of each kind, "chunk" and "include"
     index = 0
     while index < len(lines):
         chunk = CHUNK.match(lines[index])
         if chunk is None:
             include = INCLUDE.match(lines[index])
             if include:
-                if not any("include" in w.message for w in warnings):
-                    warnings.append(SourceWarning(str(path), first_line + index, 1, f"the Quarto include of "
-                                                  f"'{include.group(1)}' is not followed, so its text is missing: "
-                                                  "render the article with Quarto first"))
+                warnings.setdefault("include", SourceWarning(
+                    str(path), first_line + index, 1, f"the Quarto include of '{include.group(1)}' is not "
+                    "followed, so its text is missing: render the article with Quarto first"))
                 lines[index] = ""
             index += 1
             continue
@@ -44,10 +44,10 @@ def unrun(text: str, first_line: int, path: Path) -> tuple[str, list[SourceWarni
                    len(lines) - 1)
         hidden = bool(HIDDEN.search(chunk["options"])) or any(HIDDEN_QUARTO.match(line)
                                                                for line in lines[index + 1:end])
-        if not any("chunk" in w.message for w in warnings):
-            warnings.append(SourceWarning(str(path), first_line + index, 1, f"code chunks ({{{chunk['engine']}}}) "
-                                          "are not run: knit or render the article first to show what they make; "
-                                          "their code is shown as code, or left out where the chunk hides it"))
+        warnings.setdefault("chunk", SourceWarning(
+            str(path), first_line + index, 1, f"code chunks ({{{chunk['engine']}}}) are not run: knit or render "
+            "the article first to show what they make; their code is shown as code, or left out where the "
+            "chunk hides it"))
         if hidden:
             lines[index:end + 1] = [""] * (end + 1 - index)
         else:  # Quarto's "#|" options open the chunk: the fence moves down past them
@@ -55,7 +55,7 @@ def unrun(text: str, first_line: int, path: Path) -> tuple[str, list[SourceWarni
             lines[index:options] = [""] * (options - 1 - index) + [
                 f"{chunk['indent']}{chunk['fence']} {chunk['engine'].lower()}"]
         index = end + 1
-    return "\n".join(lines), warnings
+    return "\n".join(lines), sorted(warnings.values(), key=lambda warning: warning.line)
 
 
 MACRO_LINE = re.compile(r"^\s*\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator\*?|def)\b")
@@ -93,10 +93,7 @@ def _header_texts(value: object, article_dir: Path) -> list[str]:
 
 
 def _file_text(name: str, article_dir: Path) -> str:
-    try:
-        file = (article_dir / name.strip()).resolve()
-        if file.is_relative_to(article_dir.resolve()) and file.is_file() and file.stat().st_size < 1_000_000:
-            return file.read_text(encoding="utf-8", errors="replace")
-    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte
-        pass
+    file, inside, found = locate(name.strip(), article_dir)
+    if inside and found and file.stat().st_size < 1_000_000:
+        return file.read_text(encoding="utf-8", errors="replace")
     return ""
